@@ -1,0 +1,68 @@
+# ecommerce_behavior: two commands on a fresh machine, `make build` then `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+export DUCKDB_PATH ?= warehouse/ecommerce_behavior.duckdb
+export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: help venv build test dbt-build lint pytest docs sample clean
+
+help:
+	@echo "make build   create .venv, build the project on the committed sample, print a summary"
+	@echo "make test    dbt build (models + tests), sqlfluff lint, pytest"
+	@echo "make docs    dbt docs generate into a static site (site/index.html)"
+	@echo "make sample  regenerate the committed sample in seeds/sample (generator, fixed seed)"
+	@echo "make clean   remove build artefacts and the local warehouse"
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+build: venv
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(BIN)/dbt build
+	$(BIN)/python scripts/summary.py
+
+dbt-build: venv
+	@mkdir -p $(dir $(DUCKDB_PATH))
+	$(BIN)/dbt build
+
+lint: venv
+	$(BIN)/sqlfluff lint models analyses tests/data_quality
+
+pytest: venv
+	$(BIN)/python -m pytest
+
+test: dbt-build lint pytest
+
+docs: venv
+	@mkdir -p $(dir $(DUCKDB_PATH)) site
+	$(BIN)/dbt docs generate --static
+	cp target/static_index.html site/index.html
+	@echo "docs: open site/index.html"
+
+# The committed sample: generator output at a small size, fixed seed (README, DECISIONLOG D7).
+SAMPLE_ARGS := --customers 1000 --events 50000 --seed 20240101 --messiness light
+sample: venv
+	rm -rf $(CURDIR)/.sample_tmp
+	$(BIN)/python scripts/generate_data.py --out $(CURDIR)/.sample_tmp $(SAMPLE_ARGS)
+	mkdir -p seeds/sample/commerce seeds/sample/events
+	for t in customers product_catalog shopping_carts cart_items orders order_items returns return_items; do \
+		mv $(CURDIR)/.sample_tmp/$$t.csv seeds/sample/commerce/sample_$$t.csv; done
+	mv $(CURDIR)/.sample_tmp/events.csv seeds/sample/events/sample_events.csv
+	rm -rf $(CURDIR)/.sample_tmp
+
+clean:
+	rm -rf target logs site warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp

@@ -1,0 +1,367 @@
+"""The foundation: raw data in as users bring it, every row accounted for,
+clear errors on bad input, and every model and column documented."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import (
+    ALL_TABLES,
+    COMMERCE_TABLES,
+    DEV_SAMPLE_DIR,
+    copy_sample_as_raw_files,
+    csv_row_count,
+    run_dbt,
+    run_dbt_cli,
+)
+
+STAGING_MODEL = {
+    "customers": "stg_ecom__customers",
+    "product_catalog": "stg_ecom__products",
+    "shopping_carts": "stg_ecom__carts",
+    "cart_items": "stg_ecom__cart_items",
+    "orders": "stg_ecom__orders",
+    "order_items": "stg_ecom__order_items",
+    "returns": "stg_ecom__returns",
+    "return_items": "stg_ecom__return_items",
+    "events": "stg_clickstream__events",
+}
+QUARANTINE_MODEL = {t: m.replace("stg_", "quarantine_", 1) for t, m in STAGING_MODEL.items()}
+
+
+def audit_counts(build) -> dict[str, dict[str, int]]:
+    """source_table -> {read, kept, removed} from marts.data_quality_audit."""
+    rows = build.query(
+        """
+        select
+            source_table,
+            sum(case when step_type = 'read' then rows_in end),
+            sum(case when step_type = 'kept' then rows_out end),
+            sum(rows_removed)
+        from marts.data_quality_audit
+        group by source_table
+        """
+    )
+    return {t: {"read": r, "kept": k, "removed": x} for t, r, k, x in rows}
+
+
+def assert_audit_balances(build, tables):
+    counts = audit_counts(build)
+    assert sorted(counts) == sorted(tables)
+    for table in tables:
+        c = counts[table]
+        assert c["read"] == c["kept"] + c["removed"], table
+        [(staged,)] = build.query(f"select count(*) from staging.{STAGING_MODEL[table]}")
+        [(quarantined,)] = build.query(
+            f"select count(*) from staging.{QUARANTINE_MODEL[table]}"
+        )
+        assert staged == c["kept"], table
+        assert quarantined == c["removed"], table
+
+
+# --- the third-party sample, through raw_path ---------------------------------------
+
+
+def test_audit_reads_exactly_the_rows_of_the_dev_sample_files(dev_sample_build):
+    counts = audit_counts(dev_sample_build)
+    for table in COMMERCE_TABLES:
+        assert counts[table]["read"] == csv_row_count(DEV_SAMPLE_DIR / f"{table}.csv"), table
+    assert "events" not in counts  # enable_events: false leaves the family out
+
+
+def test_audit_balances_on_the_dev_sample(dev_sample_build):
+    assert_audit_balances(dev_sample_build, COMMERCE_TABLES)
+
+
+def test_dev_sample_statuses_are_normalised(dev_sample_build):
+    # the raw file pads statuses (" abandoned "): after lower(trim()) all map to a status
+    raw_statuses = set()
+    with (DEV_SAMPLE_DIR / "shopping_carts.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            raw_statuses.add(row["status"])
+    assert any(s != s.strip() for s in raw_statuses), "the sample should carry padded statuses"
+    rows = dict(
+        dev_sample_build.query(
+            "select cart_status, count(*) from staging.stg_ecom__carts group by 1"
+        )
+    )
+    assert set(rows) <= {"converted", "abandoned", "emptied", "open", "unknown"}
+    assert rows.get("unknown", 0) == 0
+
+
+def test_dev_sample_timestamps_keep_microseconds(dev_sample_build):
+    with (DEV_SAMPLE_DIR / "orders.csv").open(newline="") as handle:
+        first = next(csv.DictReader(handle))
+    [(ordered_at,)] = dev_sample_build.query(
+        f"select strftime(ordered_at, '%Y-%m-%dT%H:%M:%S.%f') from staging.stg_ecom__orders "
+        f"where order_id = '{first['order_id']}'"
+    )
+    assert ordered_at == first["order_date"].strip().replace(" ", "T")
+
+
+# --- the committed sample --------------------------------------------------------------
+
+
+def test_audit_reads_exactly_the_rows_of_the_committed_sample(sample_build):
+    counts = audit_counts(sample_build)
+    for table in ALL_TABLES:
+        [seed] = (Path(__file__).parents[2] / "seeds" / "sample").glob(f"*/sample_{table}.csv")
+        assert counts[table]["read"] == csv_row_count(seed), table
+    assert_audit_balances(sample_build, ALL_TABLES)
+
+
+def test_two_builds_give_identical_marts(sample_build, tmp_path):
+    second = run_dbt(["build"], tmp_path / "second")
+    assert second.success
+    tables = [
+        t
+        for (t,) in sample_build.query(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        )
+    ]
+    assert "data_quality_audit" in tables
+    with __import__("duckdb").connect(str(second.db_path), read_only=True) as con:
+        con.execute(f"attach '{sample_build.db_path}' as first (read_only)")
+        for table in tables:
+            [(differences,)] = con.execute(
+                f"""
+                select count(*) from (
+                    (select * from marts.{table} except all select * from first.marts.{table})
+                    union all
+                    (select * from first.marts.{table} except all select * from marts.{table})
+                )
+                """
+            ).fetchall()
+            assert differences == 0, table
+
+
+# --- hostile input: every bad row is quarantined with its reason, the build passes -----
+
+
+def append_rows(path: Path, rows: list[dict]) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        for row in rows:
+            writer.writerow({column: row.get(column, "") for column in header})
+
+
+def first_row(path: Path) -> dict:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return next(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("hostile_raw"))
+    cart = first_row(raw / "shopping_carts.csv")
+    line = first_row(raw / "cart_items.csv")
+    event = first_row(raw / "events.csv")
+    good_cart = {**cart, "cart_id": "CART-HOSTILE-OK", "status": "converted"}
+    append_rows(
+        raw / "shopping_carts.csv",
+        [
+            {**cart, "cart_id": "CART-HOSTILE-BADDATE", "created_at": "2024-13-45T99:00:00"},
+            {**cart, "cart_id": "CART-HOSTILE-STATUS", "status": "  PENDING "},
+            {**cart, "cart_id": "CART-HOSTILE-NOCUSTOMER", "customer_id": "  "},
+            {**cart, "cart_id": "CART-HOSTILE-TOTAL", "cart_total": "12,50"},
+            {**cart, "cart_id": "CART-HOSTILE-GHOST", "customer_id": "CUST-DOES-NOT-EXIST"},
+            good_cart,
+            cart,  # an exact duplicate of the file's first row
+        ],
+    )
+    append_rows(
+        raw / "cart_items.csv",
+        [
+            {**line, "cart_item_id": "990001", "cart_id": "CART-HOSTILE-OK", "quantity": "-2"},
+            {**line, "cart_item_id": "990002", "cart_id": "CART-HOSTILE-OK", "unit_price": "N/A"},
+            {**line, "cart_item_id": "990003", "cart_id": "CART-DOES-NOT-EXIST"},
+            line,  # exact duplicate
+        ],
+    )
+    customer = first_row(raw / "customers.csv")
+    append_rows(raw / "customers.csv", [{**customer, "customer_id": ""}])
+    order = first_row(raw / "orders.csv")
+    append_rows(
+        raw / "orders.csv",
+        [
+            {**order, "order_id": "ORD-HOSTILE-DATE", "order_date": "not a date"},
+            {**order, "order_id": "ORD-HOSTILE-MONEY", "net_total": "abc"},
+        ],
+    )
+    append_rows(
+        raw / "events.csv",
+        [
+            {**event, "price": "0"},
+            {**event, "price": "-5.00"},
+            {**event, "price": "abc"},
+            {**event, "event_time": "yesterday"},
+            event,  # exact duplicate
+        ],
+    )
+    build = run_dbt(["build"], tmp_path_factory.mktemp("hostile"), {"raw_path": str(raw)})
+    return raw, build
+
+
+def test_hostile_input_builds_without_errors(hostile_build):
+    _, build = hostile_build
+    assert build.success
+    statuses = build.statuses()
+    assert not [k for k, v in statuses.items() if v in ("error", "fail", "skipped")]
+    # the unknown customer is kept, and the relationships test warns about it
+    assert any(
+        v == "warn" and "relationships_stg_ecom__carts_customer_id" in k
+        for k, v in statuses.items()
+    )
+
+
+def test_hostile_input_audit_balances(hostile_build):
+    raw, build = hostile_build
+    counts = audit_counts(build)
+    for table in ALL_TABLES:
+        assert counts[table]["read"] == csv_row_count(raw / f"{table}.csv"), table
+    assert_audit_balances(build, ALL_TABLES)
+
+
+@pytest.mark.parametrize(
+    "model, key_column, key, reason",
+    [
+        ("quarantine_ecom__carts", "cart_id", "CART-HOSTILE-BADDATE", "invalid_created_at"),
+        ("quarantine_ecom__carts", "cart_id", "CART-HOSTILE-NOCUSTOMER", "missing_customer_id"),
+        ("quarantine_ecom__carts", "cart_id", "CART-HOSTILE-TOTAL", "invalid_cart_total"),
+        ("quarantine_ecom__cart_items", "cart_item_id", "990001", "non_positive_quantity"),
+        ("quarantine_ecom__cart_items", "cart_item_id", "990002", "invalid_unit_price"),
+        ("quarantine_ecom__cart_items", "cart_item_id", "990003", "orphan_cart_line"),
+        ("quarantine_ecom__orders", "order_id", "ORD-HOSTILE-DATE", "invalid_order_date"),
+        ("quarantine_ecom__orders", "order_id", "ORD-HOSTILE-MONEY", "invalid_net_total"),
+    ],
+)
+def test_hostile_rows_are_quarantined_with_their_reason(hostile_build, model, key_column, key, reason):
+    _, build = hostile_build
+    rows = build.query(
+        f"select dq_reason, raw_values from staging.{model} "
+        f"where cast({key_column} as varchar) = '{key}'"
+    )
+    assert len(rows) == 1, (model, key)
+    assert rows[0][0] == reason
+    assert json.loads(rows[0][1])[key_column] == key  # the raw values are kept
+
+
+def test_hostile_duplicates_and_prices_are_quarantined(hostile_build):
+    _, build = hostile_build
+    reasons = dict(
+        build.query(
+            "select dq_reason, count(*) from staging.quarantine_clickstream__events group by 1"
+        )
+    )
+    assert reasons.get("non_positive_price", 0) >= 2
+    assert reasons.get("invalid_price", 0) >= 1
+    assert reasons.get("invalid_event_time", 0) >= 1
+    assert reasons.get("exact_duplicate", 0) >= 1
+    for model in ("quarantine_ecom__carts", "quarantine_ecom__cart_items"):
+        [(n,)] = build.query(
+            f"select count(*) from staging.{model} where dq_reason = 'exact_duplicate'"
+        )
+        assert n >= 1, model
+    [(n,)] = build.query(
+        "select count(*) from staging.quarantine_ecom__customers "
+        "where dq_reason = 'missing_customer_id'"
+    )
+    assert n == 1
+
+
+def test_hostile_unknown_status_is_kept_and_counted(hostile_build):
+    _, build = hostile_build
+    assert build.query(
+        "select status_value, cart_status from staging.stg_ecom__carts "
+        "where cart_id = 'CART-HOSTILE-STATUS'"
+    ) == [("pending", "unknown")]
+    [(flagged,)] = build.query(
+        "select rows_flagged from marts.data_quality_audit "
+        "where source_table = 'shopping_carts' and step = 'unknown_status'"
+    )
+    [(unknown,)] = build.query(
+        "select count(*) from staging.stg_ecom__carts where cart_status = 'unknown'"
+    )
+    assert flagged == unknown >= 1
+    # a cart whose customer is not in customers is kept (and warned), not quarantined
+    assert build.query(
+        "select count(*) from staging.stg_ecom__carts where cart_id = 'CART-HOSTILE-GHOST'"
+    ) == [(1,)]
+
+
+# --- clear errors for missing files and columns ----------------------------------------
+
+
+def test_missing_events_file_names_the_file_and_the_switch(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(DEV_SAMPLE_DIR, raw)  # commerce tables only
+    result = run_dbt_cli(["build"], tmp_path / "run", {"raw_path": str(raw)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "events.csv" in output and "enable_events: false" in output
+    assert "Traceback" not in output
+    # the same folder builds once the switch is given
+    result = run_dbt_cli(
+        ["build", "--select", "+stg_ecom__carts", "--indirect-selection", "cautious"],
+        tmp_path / "run2",
+        {"raw_path": str(raw), "enable_events": False},
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_missing_column_names_the_file_and_the_column(tmp_path):
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    table = pacsv.read_csv(
+        raw / "shopping_carts.csv",
+        convert_options=pacsv.ConvertOptions(strings_can_be_null=False),
+        read_options=pacsv.ReadOptions(column_names=None),
+    )
+    pacsv.write_csv(table.drop_columns(["status"]), raw / "shopping_carts.csv")
+    result = run_dbt_cli(["build"], tmp_path / "run", {"raw_path": str(raw)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "shopping_carts.csv lacks column(s) status" in output
+    assert "Traceback" not in output
+
+
+# --- parquet input ---------------------------------------------------------------------
+
+
+def test_parquet_files_build_like_csv_files(dev_sample_build, tmp_path):
+    raw = tmp_path / "raw_parquet"
+    raw.mkdir()
+    for table in COMMERCE_TABLES:
+        text_table = pacsv.read_csv(
+            DEV_SAMPLE_DIR / f"{table}.csv",
+            convert_options=pacsv.ConvertOptions(
+                column_types={}, strings_can_be_null=True, auto_dict_encode=False
+            ),
+        )
+        pq.write_table(text_table, raw / f"{table}.parquet")
+    build = run_dbt(["build"], tmp_path / "run", {"raw_path": str(raw), "enable_events": False})
+    assert build.success
+    for table in COMMERCE_TABLES:
+        model = STAGING_MODEL[table]
+        with __import__("duckdb").connect(str(build.db_path), read_only=True) as con:
+            con.execute(f"attach '{dev_sample_build.db_path}' as csv_build (read_only)")
+            [(n_parquet, n_csv, differences)] = con.execute(
+                f"""
+                select
+                    (select count(*) from staging.{model}),
+                    (select count(*) from csv_build.staging.{model}),
+                    (select count(*) from (
+                        select * from staging.{model}
+                        except all select * from csv_build.staging.{model}))
+                """
+            ).fetchall()
+        assert n_parquet == n_csv > 0, table
+        assert differences == 0, table
