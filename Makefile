@@ -40,7 +40,7 @@ dbt-build: venv
 	$(BIN)/dbt build
 
 lint: venv
-	$(BIN)/sqlfluff lint models analyses tests/data_quality
+	$(BIN)/sqlfluff lint models analyses tests
 
 pytest: venv
 	$(BIN)/python -m pytest

@@ -1,0 +1,21 @@
+{#-
+    Aggregate columns counting carts by cart_outcome, and the value converted
+    and abandoned: converted_carts, abandoned_carts, emptied_carts, open_carts,
+    unknown_carts, converted_value, abandoned_value. For a select with a
+    group by over fct_carts (or one row without it).
+-#}
+{% macro count_carts_by_outcome() -%}
+    sum(case when cart_outcome = 'converted' then 1 else 0 end)
+        as converted_carts,
+    sum(case when cart_outcome = 'abandoned' then 1 else 0 end)
+        as abandoned_carts,
+    sum(case when cart_outcome = 'emptied' then 1 else 0 end) as emptied_carts,
+    sum(case when cart_outcome = 'open' then 1 else 0 end) as open_carts,
+    sum(case when cart_outcome = 'unknown' then 1 else 0 end) as unknown_carts,
+    coalesce(
+        sum(case when cart_outcome = 'converted' then cart_value end), 0
+    ) as converted_value,
+    coalesce(
+        sum(case when cart_outcome = 'abandoned' then cart_value end), 0
+    ) as abandoned_value
+{%- endmacro %}

@@ -1,0 +1,1 @@
+{{ cart_conversion_by_period('created_month') }}

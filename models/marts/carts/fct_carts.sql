@@ -1,0 +1,83 @@
+-- One row per cart: its contents, outcome, matched order, re-engagement and the
+-- segment attributes of its customer.
+with carts as (
+    select * from {{ ref('int_carts_classified') }}
+),
+
+matches as (
+    select * from {{ ref('int_carts_matched_to_orders') }}
+),
+
+reengagement as (
+    select * from {{ ref('int_abandoned_carts_followed_by_orders') }}
+),
+
+customers as (
+    select * from {{ ref('stg_ecom__customers') }}
+),
+
+joined as (
+    select
+        carts.*,
+        matches.order_id,
+        matches.ordered_at,
+        matches.hours_to_order,
+        matches.match_method,
+        reengagement.is_reengaged,
+        customers.customer_id is not null as is_known_customer,
+        coalesce(customers.is_guest, carts.customer_id like 'GUEST-%') as is_guest,
+        customers.signup_channel,
+        customers.loyalty_tier,
+        customers.clv_bucket,
+        customers.signup_date
+    from carts
+    left join matches
+        on carts.cart_id = matches.cart_id
+    left join reengagement
+        on carts.cart_id = reengagement.cart_id
+    left join customers
+        on carts.customer_id = customers.customer_id
+),
+
+final as (
+    select
+        cart_id,
+        customer_id,
+        created_at,
+        cast(created_at as date) as created_date,
+        cast({{ dbt.date_trunc('month', 'created_at') }} as date) as created_month,
+        last_activity_at,
+        abandoned_at,
+        cart_status,
+        cart_outcome,
+        cart_outcome = 'converted' as is_converted,
+        cart_outcome = 'abandoned' as is_abandoned,
+        is_open_past_timeout,
+        line_count,
+        distinct_products,
+        total_quantity,
+        cart_value,
+        cart_total,
+        order_id,
+        ordered_at,
+        hours_to_order,
+        hours_to_order / 24.0 as days_to_order,
+        match_method,
+        coalesce(is_reengaged, false) as is_reengaged,
+        is_known_customer,
+        is_guest,
+        -- guests and customers without the attribute are `unknown` (MARTS.md)
+        case when is_guest then 'unknown' else coalesce(signup_channel, 'unknown')
+        end as signup_channel,
+        case when is_guest then 'unknown' else coalesce(loyalty_tier, 'unknown')
+        end as loyalty_tier,
+        case when is_guest then 'unknown' else coalesce(clv_bucket, 'unknown')
+        end as clv_bucket,
+        case
+            when not is_guest
+                then cast({{ dbt.date_trunc('month', 'signup_date') }} as date)
+        end as signup_cohort_month
+    from joined
+)
+
+select * from final

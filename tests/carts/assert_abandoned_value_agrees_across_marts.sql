@@ -1,0 +1,50 @@
+-- The value left in abandoned carts is the same number wherever it is shown:
+-- cart_kpis, fct_carts, abandoned_products, abandoned_categories and the daily
+-- and monthly conversion marts. Exact: money is decimal.
+with totals as (
+    select
+        'cart_kpis' as mart,
+        sum(abandoned_value) as abandoned_value
+    from {{ ref('cart_kpis') }}
+    union all
+    select
+        'fct_carts' as mart,
+        coalesce(sum(cart_value), 0) as abandoned_value
+    from {{ ref('fct_carts') }}
+    where is_abandoned
+    union all
+    select
+        'abandoned_products' as mart,
+        coalesce(sum(abandoned_value), 0) as abandoned_value
+    from {{ ref('abandoned_products') }}
+    union all
+    select
+        'abandoned_categories' as mart,
+        coalesce(sum(abandoned_value), 0) as abandoned_value
+    from {{ ref('abandoned_categories') }}
+    union all
+    select
+        'cart_conversion_daily' as mart,
+        coalesce(sum(abandoned_value), 0) as abandoned_value
+    from {{ ref('cart_conversion_daily') }}
+    union all
+    select
+        'cart_conversion_monthly' as mart,
+        coalesce(sum(abandoned_value), 0) as abandoned_value
+    from {{ ref('cart_conversion_monthly') }}
+    union all
+    select
+        'cart_reengagement' as mart,
+        coalesce(sum(abandoned_value), 0) as abandoned_value
+    from {{ ref('cart_reengagement') }}
+)
+
+select
+    mart,
+    abandoned_value
+from totals
+where abandoned_value <> (
+    select t.abandoned_value
+    from totals as t
+    where t.mart = 'cart_kpis'
+)
