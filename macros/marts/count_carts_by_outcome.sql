@@ -5,13 +5,13 @@
     group by over fct_carts (or one row without it).
 -#}
 {% macro count_carts_by_outcome() -%}
-    sum(case when cart_outcome = 'converted' then 1 else 0 end)
+    count(case when cart_outcome = 'converted' then 1 end)
         as converted_carts,
-    sum(case when cart_outcome = 'abandoned' then 1 else 0 end)
+    count(case when cart_outcome = 'abandoned' then 1 end)
         as abandoned_carts,
-    sum(case when cart_outcome = 'emptied' then 1 else 0 end) as emptied_carts,
-    sum(case when cart_outcome = 'open' then 1 else 0 end) as open_carts,
-    sum(case when cart_outcome = 'unknown' then 1 else 0 end) as unknown_carts,
+    count(case when cart_outcome = 'emptied' then 1 end) as emptied_carts,
+    count(case when cart_outcome = 'open' then 1 end) as open_carts,
+    count(case when cart_outcome = 'unknown' then 1 end) as unknown_carts,
     coalesce(
         sum(case when cart_outcome = 'converted' then cart_value end), 0
     ) as converted_value,

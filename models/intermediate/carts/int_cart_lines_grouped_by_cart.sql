@@ -7,9 +7,9 @@ with cart_products as (
 grouped as (
     select
         cart_id,
-        sum(line_count) as line_count,
+        {{ sum_int('line_count') }} as line_count,
         count(*) as distinct_products,
-        sum(quantity) as total_quantity,
+        {{ sum_int('quantity') }} as total_quantity,
         sum(line_value) as cart_value,
         max(last_added_at) as last_added_at
     from cart_products

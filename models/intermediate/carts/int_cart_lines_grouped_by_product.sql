@@ -13,7 +13,7 @@ grouped as (
         min(product_name) as product_name,
         min(category) as category,
         count(*) as line_count,
-        sum(quantity) as quantity,
+        {{ sum_int('quantity') }} as quantity,
         sum(line_value) as line_value,
         max(added_at) as last_added_at
     from cart_items

@@ -7,7 +7,7 @@ grouped as (
     select
         category,
         count(distinct cart_id) as abandoned_carts,
-        sum(quantity) as abandoned_quantity,
+        {{ sum_int('quantity') }} as abandoned_quantity,
         sum(line_value) as abandoned_value
     from abandoned_cart_products
     group by category

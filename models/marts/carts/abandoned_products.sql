@@ -10,7 +10,7 @@ grouped as (
         min(product_name) as product_name,
         min(category) as category,
         count(*) as abandoned_carts,
-        sum(quantity) as abandoned_quantity,
+        {{ sum_int('quantity') }} as abandoned_quantity,
         sum(line_value) as abandoned_value
     from abandoned_cart_products
     group by product_id

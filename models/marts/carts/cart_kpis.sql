@@ -15,7 +15,7 @@ cart_totals as (
     select
         count(*) as carts,
         {{ count_carts_by_outcome() | indent(8) }},
-        sum(case when order_id is not null then 1 else 0 end) as matched_carts,
+        count(case when order_id is not null then 1 end) as matched_carts,
         {{ median('hours_to_order') }} as median_hours_to_order
     from carts
 ),
@@ -23,8 +23,8 @@ cart_totals as (
 customer_totals as (
     select
         count(*) as customers_with_abandoned_carts,
-        sum(case when is_reengaged then 1 else 0 end) as reengaged_customers,
-        sum(case when is_savable then 1 else 0 end) as savable_customers
+        count(case when is_reengaged then 1 end) as reengaged_customers,
+        count(case when is_savable then 1 end) as savable_customers
     from reengagement
 ),
 

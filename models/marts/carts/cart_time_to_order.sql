@@ -59,9 +59,7 @@ final as (
         bucket,
         bucket_order,
         converted_carts,
-        -- `share` is the contract name (MARTS.md), keyword or not
-        {{ ratio('converted_carts', 'sum(converted_carts) over ()') }}
-            as share  -- noqa: RF04
+        {{ ratio('converted_carts', 'sum(converted_carts) over ()') }} as share
     from counted
 )
 

@@ -19,7 +19,7 @@ grouped as (
         count(*) as abandoned_carts,
         sum(reengagement.abandoned_value) as abandoned_value,
         max(reengagement.abandoned_at) as last_abandoned_at,
-        sum(case when reengagement.is_reengaged then 1 else 0 end)
+        count(case when reengagement.is_reengaged then 1 end)
             as reengaged_carts,
         -- value of recent abandoned carts the customer has not ordered since
         sum(

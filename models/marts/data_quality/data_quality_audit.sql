@@ -50,8 +50,9 @@ reason_counts as (
 rows_read as (
     select
         source_table,
-        sum(row_count) as rows_read,
-        sum(case when dq_reason is null then row_count else 0 end) as rows_kept
+        {{ sum_int('row_count') }} as rows_read,
+        {{ sum_int('case when dq_reason is null then row_count else 0 end') }}
+            as rows_kept
     from reason_counts
     group by source_table
 ),
@@ -84,12 +85,15 @@ removal_steps as (
         removals.step_order,
         removals.step,
         'remove' as step_type,
-        rows_read.rows_read
-        - coalesce(sum(removals.rows_removed) over (
-            partition by removals.source_table
-            order by removals.step_order, removals.step
-            rows between unbounded preceding and 1 preceding
-        ), 0) as rows_in,
+        cast(
+            rows_read.rows_read
+            - coalesce(sum(removals.rows_removed) over (
+                partition by removals.source_table
+                order by removals.step_order, removals.step
+                rows between unbounded preceding and 1 preceding
+            ), 0)
+            as bigint
+        ) as rows_in,
         removals.rows_removed,
         0 as rows_flagged,
         removals.reason

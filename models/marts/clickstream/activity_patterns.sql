@@ -1,0 +1,63 @@
+-- One row per (time_grain, bucket): when the shop is busy, by hour of the day
+-- (UTC), day of the week (Monday first) and month.
+with events as (
+    select * from {{ ref('int_events_sessionized') }}
+),
+
+bucketed as (
+    select
+        'hour' as time_grain,
+        {{ dbt.right("concat('0', cast(event_hour as " ~ dbt.type_string() ~ "))", 2) }}
+            as bucket,
+        event_hour as bucket_order,
+        event_type,
+        revenue,
+        user_id
+    from events
+    union all
+    select
+        'weekday' as time_grain,
+        case event_weekday
+            when 1 then 'monday'
+            when 2 then 'tuesday'
+            when 3 then 'wednesday'
+            when 4 then 'thursday'
+            when 5 then 'friday'
+            when 6 then 'saturday'
+            when 7 then 'sunday'
+        end as bucket,
+        event_weekday as bucket_order,
+        event_type,
+        revenue,
+        user_id
+    from events
+    union all
+    select
+        'month' as time_grain,
+        substr(cast(event_month as {{ dbt.type_string() }}), 1, 7) as bucket,
+        cast(
+            replace(substr(cast(event_month as {{ dbt.type_string() }}), 1, 7), '-', '')
+            as integer
+        ) as bucket_order,
+        event_type,
+        revenue,
+        user_id
+    from events
+),
+
+final as (
+    select
+        time_grain,
+        bucket,
+        bucket_order,
+        count(*) as events,
+        count(case when event_type = 'view' then 1 end) as views,
+        count(case when event_type = 'cart' then 1 end) as carts,
+        count(case when event_type = 'purchase' then 1 end) as purchases,
+        sum(revenue) as revenue,
+        count(distinct user_id) as users
+    from bucketed
+    group by time_grain, bucket, bucket_order
+)
+
+select * from final

@@ -1,0 +1,1 @@
+{{ revenue_by_attribute('brand') }}

@@ -1,0 +1,60 @@
+-- One row per catalog attribute of the events (brand, category_code): how many
+-- events, purchases and how much revenue come without it.
+with events as (
+    select * from {{ ref('int_events_sessionized') }}
+),
+
+counted as (
+    select
+        count(*) as events,
+        sum(revenue) as revenue,
+        count(case when is_brand_missing then 1 end) as brand_events_missing,
+        count(
+            case when is_brand_missing and event_type = 'purchase' then 1 end
+        ) as brand_purchases_missing,
+        sum(case when is_brand_missing then revenue else 0 end)
+            as brand_revenue_missing,
+        count(case when is_category_code_missing then 1 end)
+            as category_code_events_missing,
+        count(
+            case
+                when is_category_code_missing and event_type = 'purchase' then 1
+            end
+        ) as category_code_purchases_missing,
+        sum(case when is_category_code_missing then revenue else 0 end)
+            as category_code_revenue_missing
+    from events
+),
+
+attributes as (
+    select
+        'brand' as attribute,
+        events,
+        revenue,
+        brand_events_missing as events_missing,
+        brand_purchases_missing as purchases_missing,
+        brand_revenue_missing as revenue_missing
+    from counted
+    union all
+    select
+        'category_code' as attribute,
+        events,
+        revenue,
+        category_code_events_missing as events_missing,
+        category_code_purchases_missing as purchases_missing,
+        category_code_revenue_missing as revenue_missing
+    from counted
+),
+
+final as (
+    select
+        attribute,
+        events_missing,
+        {{ ratio('events_missing', 'events') }} as events_share_missing,
+        purchases_missing,
+        revenue_missing,
+        {{ ratio('revenue_missing', 'revenue') }} as revenue_share_missing
+    from attributes
+)
+
+select * from final

@@ -1,0 +1,43 @@
+-- One row per day with events: the funnel by day, and a flag for days whose
+-- purchases exceed their views or cart additions (a tracking anomaly).
+with events as (
+    select * from {{ ref('int_events_sessionized') }}
+),
+
+daily as (
+    select
+        event_date,
+        count(distinct case when event_type = 'view' then user_id end) as viewers,
+        count(distinct case when event_type = 'cart' then user_id end)
+            as cart_users,
+        count(distinct case when event_type = 'purchase' then user_id end)
+            as purchasers,
+        count(distinct session_key) as sessions,
+        count(case when event_type = 'view' then 1 end) as view_events,
+        count(case when event_type = 'cart' then 1 end) as cart_events,
+        count(case when event_type = 'purchase' then 1 end)
+            as purchase_events,
+        sum(revenue) as revenue
+    from events
+    group by event_date
+),
+
+final as (
+    select
+        event_date,
+        viewers,
+        cart_users,
+        purchasers,
+        sessions,
+        view_events,
+        cart_events,
+        purchase_events,
+        revenue,
+        {{ ratio('cart_users', 'viewers') }} as view_to_cart_user_rate,
+        {{ ratio('purchasers', 'cart_users') }} as cart_to_purchase_user_rate,
+        purchase_events > view_events
+        or purchase_events > cart_events as is_tracking_anomaly
+    from daily
+)
+
+select * from final

@@ -1,0 +1,437 @@
+"""Independent pandas reference for the clickstream (funnel) marts (differential test oracle).
+
+It reads the RAW events file (events.csv, every column as text) and recomputes, from the
+business rules in ../shared/design/MARTS.md with the project's default vars, what the
+clickstream marts should hold: funnel_kpis, fct_sessions, user_behavior_segments,
+product_performance, brand_performance, category_performance and catalog_completeness.
+It never reads a dbt table, so a comparison with the marts is an independent check of the SQL.
+
+Money is computed in float and rounded to 4 decimals (the project stores decimal(18,4));
+compare with a tolerance.
+
+Rules (the project's defaults):
+  cleaning, in this order: drop exact duplicate rows (all 9 columns); drop rows whose price is
+  blank / not a number / <= 0; drop rows whose event_time is not `YYYY-MM-DD HH:MM:SS[ UTC]`;
+  drop rows with a blank or non-integer user_id or product_id (`12.0` is 12), a non-blank
+  non-integer category_id, or an event_type (lower(strip())) outside
+  view / cart / purchase / remove_from_cart. brand, category_code: lower(strip()), blank ->
+  missing (`unknown` in marts); user_session: strip(), blank -> missing.
+  sessions: (user_id, user_session); events without a session are sessionised per user: a new
+  session whenever the gap to the user's previous session-less event is > 30 minutes.
+  funnel order: event_time, then stage view < cart < remove_from_cart < purchase.
+
+Usage::
+
+    from reference.funnel import compute
+    ref = compute("/path/to/raw_dir")
+    ref.events                 # the kept events (session_key added)
+    ref.kpis                   # dict, one row of funnel_kpis
+    ref.sessions               # one row per session (fct_sessions)
+    ref.users                  # one row per user (user_behavior_segments + funnel flags)
+    ref.products               # product_performance
+    ref.brands, ref.categories # brand_performance, category_performance
+    ref.completeness           # catalog_completeness
+    ref.daily                  # per event_date: viewers, cart_users, purchasers, ...
+    ref.cleaning               # rows removed per cleaning step
+
+Run as a script to print the kpis of one or more raw folders::
+
+    python tests/python/reference/funnel.py DIR [DIR ...]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = ["event_time", "event_type", "product_id", "category_id", "category_code", "brand",
+           "price", "user_id", "user_session"]
+EVENT_TYPES = ["view", "cart", "remove_from_cart", "purchase"]
+# funnel order inside one second: view < cart < remove_from_cart < purchase
+STAGE_RANK = {t: i for i, t in enumerate(EVENT_TYPES)}
+
+_NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_INTEGER_RE = re.compile(r"^([+-]?\d+)(\.0*)?$")
+_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+_INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The project's business-rule vars (defaults of MARTS.md)."""
+
+    session_timeout_minutes: float = 30
+    high_value_user_share: str = "0.10"   # kept as text: ceil() is computed exactly
+    zero_purchase_min_views: int = 200
+
+
+# --------------------------------------------------------------------------------------------
+# reading and cleaning helpers
+# --------------------------------------------------------------------------------------------
+
+def read_raw(raw_dir: str | Path) -> pd.DataFrame:
+    """events.csv with every column as text; blanks stay '' (never NaN)."""
+    df = pd.read_csv(Path(raw_dir) / "events.csv", dtype=str, keep_default_na=False)
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"events.csv lacks contract columns {missing}")
+    return df[COLUMNS].astype(object)
+
+
+def text(s: pd.Series) -> pd.Series:
+    """strip(); empty -> missing (None)."""
+    out = s.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    return out.where(out.map(lambda v: isinstance(v, str) and v != ""), None)
+
+
+def label(s: pd.Series) -> pd.Series:
+    """lower(strip()); empty -> missing."""
+    return text(s).map(lambda v: v.lower() if isinstance(v, str) else v)
+
+
+def numeric(s: pd.Series) -> pd.Series:
+    """A decimal number in plain or scientific notation; anything else ('nan', 'inf', text,
+    blank) -> NaN, as in a SQL cast to decimal."""
+    t = text(s)
+    ok = t.map(lambda v: isinstance(v, str) and bool(_NUMERIC_RE.match(v)))
+    return pd.to_numeric(t.where(ok, None), errors="coerce").astype(float)
+
+
+def _to_int(v):
+    """'12', ' 12 ', '12.0', '1515915625519388267' -> exact Python int; anything else -> None.
+    Parsed as text (never through float), so 19-digit ids keep every digit."""
+    if not isinstance(v, str):
+        return None
+    m = _INTEGER_RE.match(v.strip())
+    if not m:
+        return None
+    i = int(m.group(1))
+    return i if _INT64_MIN <= i <= _INT64_MAX else None
+
+
+def integer(s: pd.Series) -> pd.Series:
+    """An integer (object dtype of Python ints / None; never through float64, which
+    Series.map would infer for ints mixed with None and so round 19-digit ids)."""
+    return pd.Series([_to_int(v) for v in s], index=s.index, dtype=object)
+
+
+def event_time(s: pd.Series) -> pd.Series:
+    """`YYYY-MM-DD HH:MM:SS UTC` (strip; the trailing ` UTC` removed) -> naive UTC timestamp;
+    anything else -> NaT."""
+    def norm(v):
+        if not isinstance(v, str):
+            return None
+        v = v.strip()
+        if v.endswith(" UTC"):
+            v = v[:-4].rstrip()
+        return v if _TIME_RE.match(v) else None
+
+    t = s.map(norm)
+    return pd.to_datetime(t, format="%Y-%m-%d %H:%M:%S", errors="coerce").astype(
+        "datetime64[us]")
+
+
+def money(x):
+    """Round to the project's storage scale, decimal(18,4)."""
+    return np.round(x, 4)
+
+
+def _or_unknown(s: pd.Series) -> pd.Series:
+    """missing -> 'unknown' (object dtype, also for an all-missing column)."""
+    s = s.astype(object)
+    return s.where(s.notna(), "unknown")
+
+
+def _rate(num, den) -> float | None:
+    return float(num) / float(den) if den else None
+
+
+def clean_events(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The kept events and the number of rows removed by each step (in order)."""
+    removed = {}
+    n0 = len(raw)
+    df = raw.drop_duplicates(keep="first")
+    removed["exact_duplicate"] = n0 - len(df)
+
+    price = numeric(df["price"])
+    ok = price.notna() & (price > 0)
+    removed["bad_price"] = int((~ok).sum())
+    df, price = df[ok], price[ok]
+
+    ts = event_time(df["event_time"])
+    ok = ts.notna()
+    removed["bad_event_time"] = int((~ok).sum())
+    df, price, ts = df[ok], price[ok], ts[ok]
+
+    user_id = integer(df["user_id"])
+    product_id = integer(df["product_id"])
+    category_id = integer(df["category_id"])
+    category_blank = text(df["category_id"]).isna()
+    etype = label(df["event_type"])
+    ok = (user_id.notna() & product_id.notna() & (category_blank | category_id.notna())
+          & etype.isin(EVENT_TYPES))
+    removed["bad_ids_or_type"] = int((~ok).sum())
+
+    out = pd.DataFrame({
+        "event_time": ts[ok],
+        "event_type": etype[ok],
+        "product_id": product_id[ok].astype("int64"),
+        "category_id": category_id[ok].astype(object),
+        "category_code": label(df["category_code"])[ok],
+        "brand": label(df["brand"])[ok],
+        "price": price[ok].astype(float),
+        "user_id": user_id[ok].astype("int64"),
+        "user_session": text(df["user_session"])[ok],
+    })
+    return out.reset_index(drop=True), removed
+
+
+# --------------------------------------------------------------------------------------------
+# sessions and the strict funnel
+# --------------------------------------------------------------------------------------------
+
+def assign_sessions(ev: pd.DataFrame, timeout_minutes: float) -> pd.Series:
+    """session_key per event: 'user_id|user_session', or 'user_id|#n' (n = 1, 2, ...) for the
+    sessions built from a user's session-less events."""
+    key = pd.Series(None, index=ev.index, dtype=object)
+    has = ev["user_session"].notna()
+    key[has] = ev.loc[has, "user_id"].astype(str) + "|" + ev.loc[has, "user_session"]
+    nos = ev[~has].sort_values(["user_id", "event_time"], kind="mergesort")
+    if len(nos):
+        gap = nos.groupby("user_id")["event_time"].diff()
+        new = gap.isna() | (gap > pd.Timedelta(minutes=timeout_minutes))
+        number = new.astype(int).groupby(nos["user_id"]).cumsum()
+        key[nos.index] = nos["user_id"].astype(str) + "|#" + number.astype(str)
+    return key
+
+
+def strict_reach(ev: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Per group: reached_view / strict_cart / strict_purchase.
+
+    In funnel order (event_time, then view < cart < remove_from_cart < purchase) a cart is
+    strict if some view precedes it: cart time >= first view time (a view in the same second
+    comes first). A purchase is strict if some strict cart precedes it: purchase time >= the
+    first strict cart's time (a cart in the same second comes first)."""
+    groups = pd.Index(ev[group].unique(), name=group)
+    first_view = ev[ev["event_type"] == "view"].groupby(group)["event_time"].min()
+    carts = ev.loc[ev["event_type"] == "cart", [group, "event_time"]]
+    carts = carts.merge(first_view.rename("first_view").reset_index(), on=group)
+    strict_carts = carts[carts["event_time"] >= carts["first_view"]]
+    first_strict_cart = strict_carts.groupby(group)["event_time"].min()
+    purchases = ev.loc[ev["event_type"] == "purchase", [group, "event_time"]]
+    purchases = purchases.merge(first_strict_cart.rename("first_cart").reset_index(),
+                                on=group)
+    strict_purchases = purchases[purchases["event_time"] >= purchases["first_cart"]]
+    out = pd.DataFrame(index=groups)
+    out["reached_view"] = out.index.isin(first_view.index)
+    out["strict_cart"] = out.index.isin(first_strict_cart.index)
+    out["strict_purchase"] = out.index.isin(strict_purchases[group].unique())
+    return out
+
+
+def _counts(ev: pd.DataFrame, group: str) -> pd.DataFrame:
+    """events, views, carts, removes, purchases, revenue per group."""
+    t = ev["event_type"]
+    g = pd.DataFrame({
+        group: ev[group],
+        "events": 1,
+        "views": (t == "view").astype(int),
+        "carts": (t == "cart").astype(int),
+        "removes": (t == "remove_from_cart").astype(int),
+        "purchases": (t == "purchase").astype(int),
+        "revenue": ev["price"].where(t == "purchase", 0.0),
+    }).groupby(group).sum()
+    g["revenue"] = money(g["revenue"])
+    return g
+
+
+def _stage(any_view, any_cart, any_purchase) -> np.ndarray:
+    return np.select([any_purchase, any_cart, any_view], ["purchase", "cart", "view"], "none")
+
+
+# --------------------------------------------------------------------------------------------
+# the computation
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class FunnelReference:
+    events: pd.DataFrame
+    cleaning: dict
+    kpis: dict
+    sessions: pd.DataFrame
+    users: pd.DataFrame
+    products: pd.DataFrame
+    brands: pd.DataFrame
+    categories: pd.DataFrame
+    completeness: pd.DataFrame
+    daily: pd.DataFrame
+    rules: Rules = field(default_factory=Rules)
+
+
+def _attribute_performance(ev: pd.DataFrame, column: str, total_revenue: float) -> pd.DataFrame:
+    """purchases, revenue, revenue_share, revenue_rank per value of the EVENT's own column
+    (missing -> 'unknown'); every value with any kept event gets a row."""
+    value = _or_unknown(ev[column])
+    purchase = ev["event_type"] == "purchase"
+    out = pd.DataFrame({
+        column: value,
+        "events": 1,
+        "purchases": purchase.astype(int),
+        "revenue": ev["price"].where(purchase, 0.0),
+    }).groupby(column).sum().reset_index()
+    out["revenue"] = money(out["revenue"])
+    out["revenue_share"] = out["revenue"] / total_revenue if total_revenue else None
+    out = out.sort_values(["revenue", column], ascending=[False, True], kind="mergesort")
+    out["revenue_rank"] = np.arange(1, len(out) + 1)
+    return out.reset_index(drop=True)
+
+
+def _mode(ev: pd.DataFrame, column: str) -> pd.Series:
+    """Per product: most frequent non-missing value, ties -> smallest; 'unknown' if none."""
+    v = ev.loc[ev[column].notna(), ["product_id", column]]
+    c = v.groupby(["product_id", column]).size().rename("n").reset_index()
+    c = c.sort_values(["product_id", "n", column], ascending=[True, False, True],
+                      kind="mergesort")
+    return c.drop_duplicates("product_id").set_index("product_id")[column]
+
+
+def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
+    rules = rules or Rules()
+    ev, cleaning = clean_events(read_raw(raw_dir))
+    ev["session_key"] = assign_sessions(ev, rules.session_timeout_minutes)
+    ev["stage_rank"] = ev["event_type"].map(STAGE_RANK)
+    ev = ev.sort_values(["user_id", "session_key", "event_time", "stage_rank"],
+                        kind="mergesort").reset_index(drop=True)
+    is_purchase = ev["event_type"] == "purchase"
+    total_revenue = float(money(ev.loc[is_purchase, "price"].sum()))
+
+    # ---- sessions -----------------------------------------------------------------------
+    s = _counts(ev, "session_key")
+    first = ev.groupby("session_key").agg(user_id=("user_id", "first"),
+                                          user_session=("user_session", "first"),
+                                          started_at=("event_time", "min"),
+                                          ended_at=("event_time", "max"))
+    s = first.join(s).join(strict_reach(ev, "session_key"))
+    s["duration_seconds"] = (s["ended_at"] - s["started_at"]).dt.total_seconds()
+    s["furthest_stage"] = _stage(s["views"] > 0, s["carts"] > 0, s["purchases"] > 0)
+    s["strict_furthest_stage"] = _stage(s["reached_view"], s["strict_cart"],
+                                        s["strict_purchase"])
+    sessions = s.reset_index().sort_values(["user_id", "started_at", "session_key"],
+                                           kind="mergesort").reset_index(drop=True)
+
+    # ---- users --------------------------------------------------------------------------
+    u = _counts(ev, "user_id").join(strict_reach(ev, "user_id"))
+    u["transactions"] = sessions[sessions["purchases"] > 0].groupby("user_id").size()
+    u["transactions"] = u["transactions"].fillna(0).astype("int64")
+    u["purchase_events"] = u["purchases"]
+    u["behavior_segment"] = np.select(
+        [u["transactions"] >= 2, u["transactions"] == 1, u["carts"] > 0],
+        ["multi_purchase", "single_purchase", "cart_abandoner"], "view_only")
+    buyers = u[u["revenue"] > 0].reset_index().sort_values(
+        ["revenue", "user_id"], ascending=[False, True], kind="mergesort")
+    n_high = math.ceil(Decimal(rules.high_value_user_share) * len(buyers))
+    u["is_high_value"] = u.index.isin(buyers["user_id"].head(n_high))
+    users = u.reset_index().sort_values("user_id").reset_index(drop=True)
+
+    # ---- kpis ---------------------------------------------------------------------------
+    n_users = len(users)
+    viewers = int((users["views"] > 0).sum())
+    cart_users = int((users["carts"] > 0).sum())
+    purchasers = int((users["purchases"] > 0).sum())
+    strict_cart_users = int(users["strict_cart"].sum())
+    strict_purchasers = int(users["strict_purchase"].sum())
+    view_events = int((ev["event_type"] == "view").sum())
+    cart_events = int((ev["event_type"] == "cart").sum())
+    purchase_events = int(is_purchase.sum())
+    kpis = {
+        "total_users": n_users,
+        "total_sessions": len(sessions),
+        "view_events": view_events,
+        "cart_events": cart_events,
+        "purchase_events": purchase_events,
+        "revenue": total_revenue,
+        "aov": _rate(total_revenue, purchase_events),
+        "viewers": viewers,
+        "cart_users": cart_users,
+        "purchasers": purchasers,
+        "user_conversion_rate": _rate(purchasers, n_users),
+        "view_to_cart_user_rate": _rate(cart_users, viewers),
+        "cart_to_purchase_user_rate": _rate(purchasers, cart_users),
+        "cart_to_purchase_event_rate": _rate(purchase_events, cart_events),
+        "overall_funnel_conversion": _rate(purchasers, viewers),
+        "strict_view_to_cart_rate": _rate(strict_cart_users, viewers),
+        "strict_cart_to_purchase_rate": _rate(strict_purchasers, strict_cart_users),
+        # not mart columns: the strict counts behind the strict rates
+        "strict_cart_users": strict_cart_users,
+        "strict_purchasers": strict_purchasers,
+    }
+
+    # ---- products -----------------------------------------------------------------------
+    p = _counts(ev, "product_id")
+    viewer_pairs = set(zip(ev.loc[ev["event_type"] == "view", "product_id"],
+                           ev.loc[ev["event_type"] == "view", "user_id"]))
+    buyer_pairs = set(zip(ev.loc[is_purchase, "product_id"], ev.loc[is_purchase, "user_id"]))
+    n_viewers = pd.Series([pid for pid, _ in viewer_pairs], dtype="int64").value_counts()
+    n_both = pd.Series([pid for pid, _ in viewer_pairs & buyer_pairs],
+                       dtype="int64").value_counts()
+    p["product_viewers"] = n_viewers.reindex(p.index).fillna(0).astype("int64")
+    p["viewers_who_purchased"] = n_both.reindex(p.index).fillna(0).astype("int64")
+    p["view_to_purchase_rate"] = (p["viewers_who_purchased"] / p["product_viewers"]).where(
+        p["product_viewers"] > 0)
+    p["is_high_view_zero_purchase"] = (p["views"] >= rules.zero_purchase_min_views) & (
+        p["purchases"] == 0)
+    p["category_code"] = _or_unknown(_mode(ev, "category_code").reindex(p.index))
+    p["brand"] = _or_unknown(_mode(ev, "brand").reindex(p.index))
+    products = p.reset_index().sort_values("product_id").reset_index(drop=True)
+
+    # ---- brands, categories, completeness -----------------------------------------------
+    brands = _attribute_performance(ev, "brand", total_revenue)
+    categories = _attribute_performance(ev, "category_code", total_revenue)
+    rows = []
+    for attribute in ("brand", "category_code"):
+        miss = ev[attribute].isna()
+        rev = float(money(ev.loc[miss & is_purchase, "price"].sum()))
+        rows.append({
+            "attribute": attribute,
+            "events_missing": int(miss.sum()),
+            "purchases_missing": int((miss & is_purchase).sum()),
+            "revenue_missing": rev,
+            "revenue_share_missing": _rate(rev, total_revenue),
+        })
+    completeness = pd.DataFrame(rows)
+
+    # ---- per day (open funnel) ----------------------------------------------------------
+    day = ev.assign(event_date=ev["event_time"].dt.normalize())
+    t = day["event_type"]
+    daily = pd.DataFrame({
+        "viewers": day[t == "view"].groupby("event_date")["user_id"].nunique(),
+        "cart_users": day[t == "cart"].groupby("event_date")["user_id"].nunique(),
+        "purchasers": day[t == "purchase"].groupby("event_date")["user_id"].nunique(),
+        "purchase_events": day[t == "purchase"].groupby("event_date").size(),
+    }).fillna(0).astype("int64")
+    daily["cart_to_purchase_user_rate"] = (daily["purchasers"] / daily["cart_users"]).where(
+        daily["cart_users"] > 0)
+    daily = daily.reset_index()
+
+    return FunnelReference(
+        events=ev, cleaning=cleaning, kpis=kpis, sessions=sessions, users=users,
+        products=products, brands=brands, categories=categories, completeness=completeness,
+        daily=daily, rules=rules,
+    )
+
+
+if __name__ == "__main__":
+    pd.set_option("display.width", 200)
+    for d in sys.argv[1:]:
+        ref = compute(d)
+        print(f"== {d}")
+        print(f"  {'cleaning (rows removed)':>30}: {ref.cleaning}")
+        for k, v in ref.kpis.items():
+            print(f"  {k:>30}: {v}")
