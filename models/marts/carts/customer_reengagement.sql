@@ -52,18 +52,12 @@ final as (
         >= {{ var('savable_min_abandoned_value') }} as is_savable,
         coalesce(customers.is_guest, grouped.customer_id like 'GUEST-%')
             as is_guest,
-        case
-            when customers.is_guest then 'unknown'
-            else coalesce(customers.signup_channel, 'unknown')
-        end as signup_channel,
-        case
-            when customers.is_guest then 'unknown'
-            else coalesce(customers.loyalty_tier, 'unknown')
-        end as loyalty_tier,
-        case
-            when customers.is_guest then 'unknown'
-            else coalesce(customers.clv_bucket, 'unknown')
-        end as clv_bucket
+        {{ segment_attribute('customers.is_guest', 'customers.signup_channel') }}
+            as signup_channel,
+        {{ segment_attribute('customers.is_guest', 'customers.loyalty_tier') }}
+            as loyalty_tier,
+        {{ segment_attribute('customers.is_guest', 'customers.clv_bucket') }}
+            as clv_bucket
     from grouped
     left join customers
         on grouped.customer_id = customers.customer_id

@@ -66,13 +66,9 @@ final as (
         coalesce(is_reengaged, false) as is_reengaged,
         is_known_customer,
         is_guest,
-        -- guests and customers without the attribute are `unknown` (MARTS.md)
-        case when is_guest then 'unknown' else coalesce(signup_channel, 'unknown')
-        end as signup_channel,
-        case when is_guest then 'unknown' else coalesce(loyalty_tier, 'unknown')
-        end as loyalty_tier,
-        case when is_guest then 'unknown' else coalesce(clv_bucket, 'unknown')
-        end as clv_bucket,
+        {{ segment_attribute('is_guest', 'signup_channel') }} as signup_channel,
+        {{ segment_attribute('is_guest', 'loyalty_tier') }} as loyalty_tier,
+        {{ segment_attribute('is_guest', 'clv_bucket') }} as clv_bucket,
         case
             when not is_guest
                 then cast({{ dbt.date_trunc('month', 'signup_date') }} as date)

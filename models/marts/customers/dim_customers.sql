@@ -1,0 +1,111 @@
+-- One row per customer: every customer of the customers table (guests
+-- included) and any customer id found only on orders or carts. Profile,
+-- orders and revenue, RFM, activity, top-revenue flag and cart counts.
+with customers as (
+    select * from {{ ref('stg_ecom__customers') }}
+),
+
+orders as (
+    select * from {{ ref('stg_ecom__orders') }}
+),
+
+buyers as (
+    select * from {{ ref('int_buyers_scored') }}
+),
+
+carts as (
+    select * from {{ ref('fct_carts') }}
+),
+
+customer_ids as (
+    select customer_id from customers
+    union
+    select customer_id from orders
+    union
+    select customer_id from carts
+),
+
+cart_counts as (
+    select
+        customer_id,
+        count(*) as carts,
+        count(case when is_abandoned then 1 end) as abandoned_carts
+    from carts
+    group by customer_id
+),
+
+joined as (
+    select
+        customer_ids.customer_id,
+        customers.customer_id is not null as is_known_customer,
+        coalesce(customers.is_guest, customer_ids.customer_id like 'GUEST-%')
+            as is_guest,
+        customers.signup_channel,
+        customers.loyalty_tier,
+        customers.clv_bucket,
+        customers.signup_date,
+        coalesce(buyers.orders, 0) as orders,
+        coalesce(buyers.lifetime_revenue, 0) as lifetime_revenue,
+        buyers.first_ordered_at,
+        buyers.last_ordered_at,
+        buyers.recency_days,
+        buyers.r_score,
+        buyers.f_score,
+        buyers.m_score,
+        buyers.fm_score,
+        buyers.rfm_segment,
+        coalesce(buyers.activity_status, 'never_ordered') as activity_status,
+        coalesce(buyers.is_top_revenue_customer, false) as is_top_revenue_customer,
+        coalesce(cart_counts.carts, 0) as carts,
+        coalesce(cart_counts.abandoned_carts, 0) as abandoned_carts
+    from customer_ids
+    left join customers
+        on customer_ids.customer_id = customers.customer_id
+    left join buyers
+        on customer_ids.customer_id = buyers.customer_id
+    left join cart_counts
+        on customer_ids.customer_id = cart_counts.customer_id
+),
+
+final as (
+    select
+        customer_id,
+        is_known_customer,
+        is_guest,
+        {{ segment_attribute('is_guest', 'signup_channel') }} as signup_channel,
+        {{ segment_attribute('is_guest', 'loyalty_tier') }} as loyalty_tier,
+        {{ segment_attribute('is_guest', 'clv_bucket') }} as clv_bucket,
+        signup_date,
+        orders,
+        lifetime_revenue,
+        first_ordered_at,
+        last_ordered_at,
+        {{ ratio('lifetime_revenue', 'orders') }} as aov,
+        case
+            when orders >= 2
+                then
+                    {{ seconds_between('first_ordered_at', 'last_ordered_at') }}
+                    / 86400.0 / (orders - 1)
+        end as avg_days_between_orders,
+        recency_days,
+        r_score,
+        f_score,
+        m_score,
+        fm_score,
+        rfm_segment,
+        activity_status,
+        is_top_revenue_customer,
+        case
+            when orders = 0 then null
+            when lifetime_revenue / orders < {{ var('order_value_low_max') }}
+                then 'low'
+            when lifetime_revenue / orders < {{ var('order_value_high_min') }}
+                then 'medium'
+            else 'high'
+        end as order_value_bucket,
+        carts,
+        abandoned_carts
+    from joined
+)
+
+select * from final
