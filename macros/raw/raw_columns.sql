@@ -15,11 +15,13 @@
     copies (every contract column equal, blanks included).
 -#}
 {% macro exact_copy_number(table_name) -%}
+    {#- the order is irrelevant among identical rows; some engines require one -#}
     row_number() over (
         partition by
         {%- for column in raw_contract()[table_name]['columns'] %}
             raw_{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
+        order by raw_{{ raw_contract()[table_name]['columns'][0] }}
     )
 {%- endmacro %}
 
