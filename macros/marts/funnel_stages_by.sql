@@ -1,33 +1,27 @@
 {#-
     A select over the CTE `events` (rows of int_events_sessionized) grouped by
-    `grain_columns`: event counts by type, revenue, first and last event, and
-    the funnel stages reached, open and strict (MARTS.md):
+    `key_column` (never null), with `carried_columns` taken along (constant
+    within a key): event counts by type, revenue, first and last event, and the
+    funnel stages reached, open and strict (MARTS.md):
     - open: a stage is reached with at least one event of that type;
     - strict: cart only with a cart event after a view, purchase only with a
       purchase after such a cart (order: funnel_order_key, so a view and a cart
       in the same second count as view then cart).
     "A purchase after a strict cart" is max(purchase) > min(strict cart), so no
-    window function is needed.
+    window function is needed, and every join is an equi-join on the key.
 -#}
-{% macro funnel_stages_by(grain_columns) %}
-    {%- set grain = grain_columns | join(', ') -%}
-    {%- set join_on = [] -%}
-    {%- for column in grain_columns -%}
-        {%- do join_on.append(
-            '(events.' ~ column ~ ' = strict_carts.' ~ column
-            ~ ' or (events.' ~ column ~ ' is null and strict_carts.' ~ column ~ ' is null))') -%}
-    {%- endfor %}
+{% macro funnel_stages_by(key_column, carried_columns=[]) %}
     select
-        {%- for column in grain_columns %}
-        events.{{ column }},
+        events.{{ key_column }},
+        {%- for column in carried_columns %}
+        min(events.{{ column }}) as {{ column }},
         {%- endfor %}
         count(*) as events,
         count(case when events.event_type = 'view' then 1 end) as views,
         count(case when events.event_type = 'cart' then 1 end) as carts,
         count(case when events.event_type = 'remove_from_cart' then 1 end)
             as removes_from_cart,
-        count(case when events.event_type = 'purchase' then 1 end)
-            as purchases,
+        count(case when events.event_type = 'purchase' then 1 end) as purchases,
         sum(events.revenue) as revenue,
         min(events.event_time) as first_event_at,
         max(events.event_time) as last_event_at,
@@ -44,37 +38,25 @@
     from events
     left join (
         select
-            {%- for column in grain_columns %}
-            cart_events.{{ column }},
-            {%- endfor %}
+            cart_events.{{ key_column }},
             min(cart_events.funnel_order_key) as first_strict_cart_key
         from events as cart_events
         inner join (
             select
-                {{ grain }},
+                {{ key_column }},
                 min(funnel_order_key) as first_view_key
             from events
             where event_type = 'view'
-            group by {{ grain }}
+            group by {{ key_column }}
         ) as first_views
-            on
-            {%- for column in grain_columns %}
-                {{ 'and ' if not loop.first }}(cart_events.{{ column }} = first_views.{{ column }}
-                or (cart_events.{{ column }} is null and first_views.{{ column }} is null))
-            {%- endfor %}
+            on cart_events.{{ key_column }} = first_views.{{ key_column }}
         where
             cart_events.event_type = 'cart'
             and cart_events.funnel_order_key > first_views.first_view_key
-        group by
-            {%- for column in grain_columns %}
-            cart_events.{{ column }}{{ ',' if not loop.last }}
-            {%- endfor %}
+        group by cart_events.{{ key_column }}
     ) as strict_carts
-        on {{ join_on | join(' and ') }}
-    group by
-        {%- for column in grain_columns %}
-        events.{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        on events.{{ key_column }} = strict_carts.{{ key_column }}
+    group by events.{{ key_column }}
 {% endmacro %}
 
 

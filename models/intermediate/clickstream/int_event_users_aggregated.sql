@@ -11,7 +11,7 @@ sessions as (
 ),
 
 users as (
-    {{ funnel_stages_by(['user_id']) }}
+    {{ funnel_stages_by('user_id') }}
 ),
 
 user_sessions as (

@@ -5,7 +5,7 @@ with events as (
 ),
 
 sessions as (
-    {{ funnel_stages_by(['session_key', 'user_id', 'user_session']) }}
+    {{ funnel_stages_by('session_key', ['user_id', 'user_session']) }}
 ),
 
 final as (
