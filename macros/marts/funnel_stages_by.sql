@@ -11,32 +11,48 @@
     window function is needed, and every join is an equi-join on the key.
 -#}
 {% macro funnel_stages_by(key_column, carried_columns=[]) %}
+    {#- one pass over all events per key; only cart events are read again -#}
     select
-        events.{{ key_column }},
+        stages.{{ key_column }},
         {%- for column in carried_columns %}
-        min(events.{{ column }}) as {{ column }},
+        stages.{{ column }},
         {%- endfor %}
-        count(*) as events,
-        count(case when events.event_type = 'view' then 1 end) as views,
-        count(case when events.event_type = 'cart' then 1 end) as carts,
-        count(case when events.event_type = 'remove_from_cart' then 1 end)
-            as removes_from_cart,
-        count(case when events.event_type = 'purchase' then 1 end) as purchases,
-        sum(events.revenue) as revenue,
-        min(events.event_time) as first_event_at,
-        max(events.event_time) as last_event_at,
-        max(strict_carts.first_strict_cart_key) is not null as reaches_strict_cart,
+        stages.events,
+        stages.views,
+        stages.carts,
+        stages.removes_from_cart,
+        stages.purchases,
+        stages.revenue,
+        stages.first_event_at,
+        stages.last_event_at,
+        strict_carts.first_strict_cart_key is not null as reaches_strict_cart,
         coalesce(
-            max(
-                case
-                    when events.event_type = 'purchase'
-                        then events.funnel_order_key
-                end
-            ) > max(strict_carts.first_strict_cart_key),
-            false
+            stages.last_purchase_key > strict_carts.first_strict_cart_key, false
         ) as reaches_strict_purchase
-    from events
+    from (
+        select
+            {{ key_column }},
+            {%- for column in carried_columns %}
+            min({{ column }}) as {{ column }},
+            {%- endfor %}
+            count(*) as events,
+            count(case when event_type = 'view' then 1 end) as views,
+            count(case when event_type = 'cart' then 1 end) as carts,
+            count(case when event_type = 'remove_from_cart' then 1 end)
+                as removes_from_cart,
+            count(case when event_type = 'purchase' then 1 end) as purchases,
+            sum(revenue) as revenue,
+            min(event_time) as first_event_at,
+            max(event_time) as last_event_at,
+            min(case when event_type = 'view' then funnel_order_key end)
+                as first_view_key,
+            max(case when event_type = 'purchase' then funnel_order_key end)
+                as last_purchase_key
+        from events
+        group by {{ key_column }}
+    ) as stages
     left join (
+        -- the first cart event after the first view, per key
         select
             cart_events.{{ key_column }},
             min(cart_events.funnel_order_key) as first_strict_cart_key
@@ -55,8 +71,7 @@
             and cart_events.funnel_order_key > first_views.first_view_key
         group by cart_events.{{ key_column }}
     ) as strict_carts
-        on events.{{ key_column }} = strict_carts.{{ key_column }}
-    group by events.{{ key_column }}
+        on stages.{{ key_column }} = strict_carts.{{ key_column }}
 {% endmacro %}
 
 
