@@ -13,12 +13,13 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export DUCKDB_PATH ?= warehouse/ecommerce_behavior.duckdb
 export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv build test dbt-build lint pytest docs sample bench clean
+.PHONY: help venv build test dbt-build lint pytest docs sample bench spark-test clean
 
 help:
 	@echo "make build   create .venv, build the project on the committed sample, print a summary"
 	@echo "make test    dbt build (models + tests), sqlfluff lint, pytest"
 	@echo "make docs    dbt docs generate into a static site (site/index.html)"
+	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
 	@echo "make sample  regenerate the committed sample in seeds/sample (generator, fixed seed)"
 	@echo "make bench   benchmark the build against a floor and a peer (BENCH_ARGS=--tiers 1M,10M,100M)"
 	@echo "make clean   remove build artefacts and the local warehouse"
@@ -64,6 +65,11 @@ sample: venv
 		mv $(CURDIR)/.sample_tmp/$$t.csv seeds/sample/commerce/sample_$$t.csv; done
 	mv $(CURDIR)/.sample_tmp/events.csv seeds/sample/events/sample_events.csv
 	rm -rf $(CURDIR)/.sample_tmp
+
+# Spark: its own venv (.venv-spark), a build of everything on Spark, then the parity test
+# (tests/spark) against DuckDB. README, "Running on Spark".
+spark-test:
+	bash scripts/spark_test.sh
 
 # Benchmark (benchmarks/results.md, results.png); BENCH_ARGS="--tiers 1M,10M,100M" adds 100M.
 BENCH_ARGS ?= --tiers 1M,10M --runs 3

@@ -59,51 +59,85 @@ ranked_candidates as (
     from candidates
 ),
 
-remaining_0 as (
-    select * from ranked_candidates
+-- every candidate pair with the round it was accepted in (null while it is
+-- still free); each round reads the previous one once, so every engine plans
+-- the rounds in a line (Spark inlines CTEs: a round read three times would
+-- grow the plan as 3^rounds)
+state_0 as (
+    select
+        *,
+        cast(null as integer) as match_round
+    from ranked_candidates
 ),
 {% for round in range(1, match_rounds + 1) %}
--- round {{ round }}: pairs that are the best remaining pair of both their cart
--- and their order
+-- round {{ round }}: the free pairs that are the best free pair of both their
+-- cart and their order are accepted; the other pairs of their carts and orders
+-- are dropped
+best_{{ round }} as (
+    select
+        *,
+        min(case when match_round is null then pair_rank end)
+            over (partition by cart_id)
+            as best_rank_of_cart,
+        min(case when match_round is null then pair_rank end)
+            over (partition by order_id)
+            as best_rank_of_order
+    from state_{{ round - 1 }}
+),
+
 accepted_{{ round }} as (
-    select *
-    from (
-        select
-            *,
-            min(pair_rank) over (partition by cart_id) as best_rank_of_cart,
-            min(pair_rank) over (partition by order_id) as best_rank_of_order
-        from remaining_{{ round - 1 }}
-    ) as ranked
-    where
-        pair_rank = best_rank_of_cart
-        and pair_rank = best_rank_of_order
+    select
+        *,
+        coalesce(
+            match_round is null
+            and pair_rank = best_rank_of_cart
+            and pair_rank = best_rank_of_order,
+            false
+        ) as is_accepted
+    from best_{{ round }}
 ),
 
-remaining_{{ round }} as (
-    select remaining.*
-    from remaining_{{ round - 1 }} as remaining
-    where
-        remaining.cart_id not in (select a.cart_id from accepted_{{ round }} as a)
-        and remaining.order_id not in (
-            select a.order_id from accepted_{{ round }} as a
-        )
+taken_{{ round }} as (
+    select
+        *,
+        max(case when is_accepted then 1 else 0 end)
+            over (partition by cart_id)
+            as is_cart_taken,
+        max(case when is_accepted then 1 else 0 end)
+            over (partition by order_id)
+            as is_order_taken
+    from accepted_{{ round }}
 ),
-{% endfor %}
 
-matched as (
-    {%- for round in range(1, match_rounds + 1) %}
+state_{{ round }} as (
     select
         cart_id,
         order_id,
         ordered_at,
         match_tier,
         gap_seconds,
-        {{ round }} as match_round
-    from accepted_{{ round }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+        pair_rank,
+        case
+            when is_accepted then {{ round }} else match_round
+        end as match_round
+    from taken_{{ round }}
+    where
+        match_round is not null
+        or is_accepted
+        or (is_cart_taken = 0 and is_order_taken = 0)
+),
+{% endfor %}
+
+matched as (
+    select
+        cart_id,
+        order_id,
+        ordered_at,
+        match_tier,
+        gap_seconds,
+        match_round
+    from state_{{ match_rounds }}
+    where match_round is not null
 ),
 
 final as (

@@ -2,6 +2,7 @@
     materialized='incremental',
     incremental_strategy=incremental_by_date_strategy(),
     unique_key='event_date',
+    partition_by=(['event_date'] if target.type == 'spark' else none),
     on_schema_change='fail',
 ) }}
 

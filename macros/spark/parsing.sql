@@ -1,0 +1,38 @@
+{#-
+    Spark implementations of the parsing macros (macros/parsing/). Spark's
+    cast of text is more lenient than DuckDB's in two ways that matter for raw
+    data: it reads a bare year (`2024`) or `2024-01` as a date or timestamp,
+    and a zone offset (`+02:00`) as a shift of the time. Dates and timestamps
+    are therefore cast only when the text starts with a full `YYYY-MM-DD`
+    date and carries no zone, so such values are null (quarantined) here as on
+    DuckDB.
+-#}
+{% macro spark__try_cast(expression, data_type) -%}
+    {%- set type_name = data_type | string | lower | trim -%}
+    {%- if type_name in ['date', 'timestamp', 'timestamp_ntz'] -%}
+        case
+            when ({{ expression }}) rlike '^ *[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]*)?)?)? *$'
+                then try_cast({{ expression }} as {{ data_type }})
+        end
+    {%- else -%}
+        try_cast({{ expression }} as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    The same normalisation as the default (` UTC` suffix dropped, `T` -> space);
+    the session time zone is UTC (profiles.yml), so the timestamp is the UTC
+    wall-clock time, as on DuckDB.
+-#}
+{% macro spark__parse_timestamp(column) -%}
+    {{ try_cast(
+        "replace(regexp_replace(" ~ clean_text(column) ~ ", ' ?UTC$', ''), 'T', ' ')",
+        api.Column.translate_type('timestamp')) }}
+{%- endmacro %}
+
+
+{#- weekday() is 0 = Monday ... 6 = Sunday. -#}
+{% macro spark__iso_weekday(column) -%}
+    (weekday({{ column }}) + 1)
+{%- endmacro %}
