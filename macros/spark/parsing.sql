@@ -36,3 +36,8 @@
 {% macro spark__iso_weekday(column) -%}
     (weekday({{ column }}) + 1)
 {%- endmacro %}
+
+
+{% macro spark__matches_pattern(expression, pattern) -%}
+    ({{ expression }} rlike '{{ pattern }}')
+{%- endmacro %}
