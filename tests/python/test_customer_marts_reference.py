@@ -36,6 +36,9 @@ import pandas as pd
 import pytest
 
 from conftest import DEV_SAMPLE_DIR, PROJECT_DIR, Build, run_dbt
+from reference.compare import as_timestamp as _as_timestamp
+from reference.compare import SHOW_ROWS, TOLERANCES, compare
+from reference.compare import is_missing as _is_missing
 from reference.carts import COLUMNS
 from reference.customers import CustomerReference, compute, ntile
 
@@ -43,12 +46,11 @@ GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
 GENERATED = {"gen_s41_light": (41, "light"), "gen_s42_heavy": (42, "heavy")}
 DATASETS = ["dev_sample", *GENERATED]
 
-MONEY_TOL = dict(rtol=0.0, atol=1e-4)   # money: 1e-4 absolute (decimal(18,4))
-FLOAT_TOL = dict(rtol=1e-6, atol=1e-6)  # rates, averages of counts
+MONEY_TOL = TOLERANCES["money"]
+FLOAT_TOL = TOLERANCES["float"]
 # durations in days: the reference is exact to the microsecond; a SQL that counts whole
 # seconds (date_diff('second')) is off by < 1 s = 1.16e-5 days, which is not a business error
-DAYS_TOL = dict(rtol=1e-9, atol=2e-5)
-SHOW_ROWS = 10
+DAYS_TOL = TOLERANCES["days"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,88 +103,10 @@ def case(request, tmp_path_factory, raw_dirs) -> Case:
 # comparison helpers (as in test_cart_marts_reference.py, plus a `days` kind)
 # --------------------------------------------------------------------------------------------
 
-def _is_missing(v) -> bool:
-    return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
-
-
-def _as_timestamp(s: pd.Series) -> pd.Series:
-    t = pd.to_datetime(s, errors="coerce")
-    if getattr(t.dt, "tz", None) is not None:
-        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
-    return t.astype("datetime64[us]")
-
-
 def _as_date_text(v) -> str | None:
     return None if _is_missing(v) else pd.Timestamp(v).strftime("%Y-%m-%d")
 
 
-def _equal(a: pd.Series, b: pd.Series, kind: str) -> pd.Series:
-    """Element-wise equality of two aligned columns; missing == missing."""
-    both_missing = a.map(_is_missing) & b.map(_is_missing)
-    if kind in ("money", "float", "days"):
-        tol = {"money": MONEY_TOL, "float": FLOAT_TOL, "days": DAYS_TOL}[kind]
-        x = pd.to_numeric(a, errors="coerce").astype(float).to_numpy()
-        y = pd.to_numeric(b, errors="coerce").astype(float).to_numpy()
-        close = np.isclose(x, y, **tol)
-        return pd.Series(close, index=a.index) | both_missing
-    if kind == "int":
-        x = pd.to_numeric(a, errors="coerce")
-        y = pd.to_numeric(b, errors="coerce")
-        return (x == y).fillna(False).astype(bool) | both_missing
-    if kind == "timestamp":
-        x, y = _as_timestamp(a), _as_timestamp(b)
-        return (x == y).fillna(False).astype(bool) | both_missing
-    if kind == "bool":
-        x = a.map(lambda v: None if _is_missing(v) else bool(v))
-        y = b.map(lambda v: None if _is_missing(v) else bool(v))
-        return pd.Series([p == q for p, q in zip(x, y)], index=a.index) | both_missing
-    # text
-    x = a.map(lambda v: None if _is_missing(v) else str(v))
-    y = b.map(lambda v: None if _is_missing(v) else str(v))
-    return pd.Series([p == q for p, q in zip(x, y)], index=a.index) | both_missing
-
-
-def compare(mart: pd.DataFrame, ref: pd.DataFrame, keys: list[str], columns: dict[str, str],
-            what: str) -> None:
-    """Assert that mart and ref hold the same rows (by keys) and the same values in
-    `columns` ({column: kind}); on failure show the differing rows side by side."""
-    missing = [c for c in keys + list(columns) if c not in mart.columns]
-    assert not missing, f"{what}: the mart lacks the columns {missing}"
-    mart = mart[keys + list(columns)].copy()
-    ref = ref[keys + list(columns)].copy()
-    for k in keys:  # join keys as text so that 12 and '12' meet
-        mart[k] = mart[k].map(lambda v: None if _is_missing(v) else str(v))
-        ref[k] = ref[k].map(lambda v: None if _is_missing(v) else str(v))
-    problems = []
-    for name, df in (("mart", mart), ("reference", ref)):
-        dup = df[df.duplicated(keys, keep=False)]
-        if len(dup):
-            problems.append(f"{name} has duplicate keys {keys}:\n{dup.head(SHOW_ROWS)}")
-    merged = mart.merge(ref, on=keys, how="outer", suffixes=("_mart", "_ref"), indicator=True)
-    bad = merged["_merge"] != "both"
-    diff_cols, shown = [], []
-    for col, kind in columns.items():
-        eq = _equal(merged[f"{col}_mart"], merged[f"{col}_ref"], kind)
-        col_bad = ~eq & (merged["_merge"] == "both")
-        if col_bad.any():
-            diff_cols.append(f"{col} ({int(col_bad.sum())} rows)")
-            shown += [f"{col}_mart", f"{col}_ref"]
-        bad |= col_bad
-    if bad.any():
-        if (merged["_merge"] != "both").any():  # rows missing on one side: show everything
-            shown = [c for c in merged.columns if c not in keys and c != "_merge"]
-        view = merged.loc[bad, keys + shown + ["_merge"]].sort_values(keys)
-        only_mart = int((merged["_merge"] == "left_only").sum())
-        only_ref = int((merged["_merge"] == "right_only").sum())
-        with pd.option_context("display.width", 250, "display.max_columns", 50,
-                               "display.max_colwidth", 40):
-            problems.append(
-                f"{what}: {int(bad.sum())} of {len(merged)} rows differ "
-                f"(mart rows {len(mart)}, reference rows {len(ref)}; only in mart {only_mart}, "
-                f"only in reference {only_ref}; columns differing: {', '.join(diff_cols) or '-'})"
-                f"\n{view.head(SHOW_ROWS).to_string()}"
-            )
-    assert not problems, "\n\n".join(problems)
 
 
 def _units(values) -> np.ndarray:

@@ -34,6 +34,9 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT_DIR, Build, copy_sample_as_raw_files, run_dbt
+from reference.compare import as_timestamp as _as_timestamp
+from reference.compare import SHOW_ROWS, TOLERANCES, compare
+from reference.compare import is_missing as _is_missing
 from reference.funnel import COLUMNS, FunnelReference, compute, numeric
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
@@ -41,9 +44,8 @@ GENERATED = {"gen_s21_light": (21, "light"), "gen_s22_heavy": (22, "heavy")}
 DATASETS = [*GENERATED, "sample"]
 HEAVY = "gen_s22_heavy"
 
-MONEY_TOL = dict(rtol=1e-9, atol=1e-4)  # money is exact decimal(18,4): a cent must show
-FLOAT_TOL = dict(rtol=1e-6, atol=1e-6)
-SHOW_ROWS = 10
+MONEY_TOL = TOLERANCES["money"]
+FLOAT_TOL = TOLERANCES["float"]
 NO_SESSION = "<sessionised>"
 
 
@@ -96,92 +98,6 @@ def case(request, tmp_path_factory, funnel_raw) -> Case:
 # comparison helpers
 # --------------------------------------------------------------------------------------------
 
-def _is_missing(v) -> bool:
-    return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
-
-
-def _as_timestamp(s: pd.Series) -> pd.Series:
-    t = pd.to_datetime(s, errors="coerce")
-    if getattr(t.dt, "tz", None) is not None:
-        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
-    return t.astype("datetime64[us]")
-
-
-def _key_text(s: pd.Series) -> pd.Series:
-    """Join keys as text, so that 12 and '12' (and two spellings of one timestamp) meet."""
-    if pd.api.types.is_datetime64_any_dtype(s):
-        s = _as_timestamp(s)
-        return s.map(lambda v: None if _is_missing(v) else v.strftime("%Y-%m-%d %H:%M:%S.%f"))
-    return s.map(lambda v: None if _is_missing(v) else str(v))
-
-
-def _equal(a: pd.Series, b: pd.Series, kind: str) -> pd.Series:
-    """Element-wise equality of two aligned columns; missing == missing."""
-    both_missing = a.map(_is_missing) & b.map(_is_missing)
-    if kind in ("money", "float"):
-        tol = MONEY_TOL if kind == "money" else FLOAT_TOL
-        x = pd.to_numeric(a, errors="coerce").astype(float).to_numpy()
-        y = pd.to_numeric(b, errors="coerce").astype(float).to_numpy()
-        close = np.isclose(x, y, **tol)
-        return pd.Series(close, index=a.index) | both_missing
-    if kind == "int":
-        x = pd.to_numeric(a, errors="coerce")
-        y = pd.to_numeric(b, errors="coerce")
-        return (x == y).fillna(False).astype(bool) | both_missing
-    if kind == "timestamp":
-        x, y = _as_timestamp(a), _as_timestamp(b)
-        return (x == y).fillna(False).astype(bool) | both_missing
-    if kind == "bool":
-        x = a.map(lambda v: None if _is_missing(v) else bool(v))
-        y = b.map(lambda v: None if _is_missing(v) else bool(v))
-        return pd.Series([p == q for p, q in zip(x, y)], index=a.index) | both_missing
-    # text
-    x = a.map(lambda v: None if _is_missing(v) else str(v))
-    y = b.map(lambda v: None if _is_missing(v) else str(v))
-    return pd.Series([p == q for p, q in zip(x, y)], index=a.index) | both_missing
-
-
-def compare(mart: pd.DataFrame, ref: pd.DataFrame, keys: list[str], columns: dict[str, str],
-            what: str) -> None:
-    """Assert that mart and ref hold the same rows (by keys) and the same values in
-    `columns` ({column: kind}); on failure show the differing rows side by side."""
-    missing = [c for c in keys + list(columns) if c not in mart.columns]
-    assert not missing, f"{what}: the mart lacks columns {missing}; it has {list(mart.columns)}"
-    mart = mart[keys + list(columns)].copy()
-    ref = ref[keys + list(columns)].copy()
-    for k in keys:
-        mart[k] = _key_text(mart[k])
-        ref[k] = _key_text(ref[k])
-    problems = []
-    for name, df in (("mart", mart), ("reference", ref)):
-        dup = df[df.duplicated(keys, keep=False)]
-        if len(dup):
-            problems.append(f"{what}: {name} has duplicate keys {keys}:\n{dup.head(SHOW_ROWS)}")
-    merged = mart.merge(ref, on=keys, how="outer", suffixes=("_mart", "_ref"), indicator=True)
-    bad = merged["_merge"] != "both"
-    diff_cols, shown = [], []
-    for col, kind in columns.items():
-        eq = _equal(merged[f"{col}_mart"], merged[f"{col}_ref"], kind)
-        col_bad = ~eq & (merged["_merge"] == "both")
-        if col_bad.any():
-            diff_cols.append(f"{col} ({int(col_bad.sum())} rows)")
-            shown += [f"{col}_mart", f"{col}_ref"]
-        bad |= col_bad
-    if bad.any():
-        if (merged["_merge"] != "both").any():  # rows missing on one side: show everything
-            shown = [c for c in merged.columns if c not in keys and c != "_merge"]
-        view = merged.loc[bad, keys + shown + ["_merge"]].sort_values(keys)
-        only_mart = int((merged["_merge"] == "left_only").sum())
-        only_ref = int((merged["_merge"] == "right_only").sum())
-        with pd.option_context("display.width", 250, "display.max_columns", 50,
-                               "display.max_colwidth", 40):
-            problems.append(
-                f"{what}: {int(bad.sum())} of {len(merged)} rows differ "
-                f"(mart rows {len(mart)}, reference rows {len(ref)}; only in mart {only_mart}, "
-                f"only in reference {only_ref}; columns differing: {', '.join(diff_cols) or '-'})"
-                f"\n{view.head(SHOW_ROWS).to_string()}"
-            )
-    assert not problems, "\n\n".join(problems)
 
 
 def _stage_or_none(s: pd.Series) -> pd.Series:
