@@ -21,3 +21,48 @@
         from {{ this }}
     )
 {%- endmacro %}
+
+
+{#-
+    Rows without a date (their time is unreadable) belong to no day: every
+    incremental run takes all of them in again, so they are deleted first
+    (a pre-hook). On engines that overwrite partitions the null partition is
+    overwritten like any other day, so nothing is needed there.
+-#}
+{% macro delete_undated_rows(date_column) -%}
+    {{ return(adapter.dispatch('delete_undated_rows', 'ecommerce_behavior')(date_column)) }}
+{%- endmacro %}
+
+{% macro default__delete_undated_rows(date_column) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ date_column }} is null
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    Models at the grain of a user (or of a user's sessions) are incremental by
+    user: a run rebuilds every row of the users with events in the window, from
+    all their events, and replaces those users' rows (`delete+insert` keyed on
+    user_id, so a session that no longer exists goes too). Spark tables in
+    parquet cannot delete rows: there the model is rebuilt in full.
+-#}
+{% macro incremental_by_user_materialization() -%}
+    {{ return(adapter.dispatch('incremental_by_user_materialization', 'ecommerce_behavior')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_user_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+
+{#-
+    The users with events in the window, as a subquery on int_events_sessionized;
+    the window starts events_lookback_days before the latest `time_column` of
+    {{ this }} (the same day int_events_sessionized rebuilds from).
+-#}
+{% macro users_with_events_in_window(time_column) -%}
+    select distinct user_id
+    from {{ ref('int_events_sessionized') }}
+    where event_date >= {{ incremental_window_start(time_column) }}
+{%- endmacro %}

@@ -1,6 +1,6 @@
 {#-
-    A select over the CTE `events` (rows of int_events_sessionized) grouped by
-    `key_column` (never null), with `carried_columns` taken along (constant
+    A select over `events` (a relation with the rows of int_events_sessionized)
+    grouped by `key_column` (never null), with `carried_columns` taken along (constant
     within a key): event counts by type, revenue, first and last event, and the
     funnel stages reached, open and strict (MARTS.md):
     - open: a stage is reached with at least one event of that type;
@@ -9,8 +9,11 @@
       in the same second count as view then cart).
     "A purchase after a strict cart" is max(purchase) > min(strict cart), so no
     window function is needed, and every join is an equi-join on the key.
+    `events` is read three times: pass the relation itself (ref), not a CTE, so
+    that each read takes only its columns (DuckDB would otherwise write the
+    whole CTE to memory or disk first; DECISIONLOG P5).
 -#}
-{% macro funnel_stages_by(key_column, carried_columns=[]) %}
+{% macro funnel_stages_by(events, key_column, carried_columns=[]) %}
     {#- one pass over all events per key; only cart events are read again -#}
     select
         stages.{{ key_column }},
@@ -48,7 +51,7 @@
                 as first_view_key,
             max(case when event_type = 'purchase' then funnel_order_key end)
                 as last_purchase_key
-        from events
+        from {{ events }}
         group by {{ key_column }}
     ) as stages
     left join (
@@ -56,12 +59,12 @@
         select
             cart_events.{{ key_column }},
             min(cart_events.funnel_order_key) as first_strict_cart_key
-        from events as cart_events
+        from {{ events }} as cart_events
         inner join (
             select
                 {{ key_column }},
                 min(funnel_order_key) as first_view_key
-            from events
+            from {{ events }}
             where event_type = 'view'
             group by {{ key_column }}
         ) as first_views

@@ -9,3 +9,14 @@
 {% macro spark__incremental_by_date_strategy() -%}
     {{ return('insert_overwrite') }}
 {%- endmacro %}
+
+
+{#- The null partition is overwritten with the rest (macros/incremental_by_date.sql). -#}
+{% macro spark__delete_undated_rows(date_column) -%}
+{%- endmacro %}
+
+
+{#- No row deletes on parquet tables: models incremental by user are rebuilt in full. -#}
+{% macro spark__incremental_by_user_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

@@ -1,11 +1,14 @@
-"""The incremental event model equals its full refresh, late-arriving rows included.
+"""The incremental event models equal their full refresh, late-arriving rows included.
 
 Scenario: a first build sees the events up to day M0 minus some late rows; the
 second (incremental) build sees everything: new days, plus rows that arrive late
 for days already built (within events_lookback_days), including a session-less
 event that bridges two timeout sessions of one user across the boundary of the
-rebuilt window. A fresh full build of the same final file must give the same
-rows in int_events_sessionized and the same clickstream marts.
+rebuilt window, an exact copy and a bad price arriving late, and rows whose time
+cannot be read (in both files: they belong to no day and must not be doubled).
+A fresh full build of the same final file must give the same rows in every
+incremental model (base events, sessionised events, sessions, users, the daily
+funnel) and in the clickstream marts and the data-quality audit.
 """
 
 from __future__ import annotations
@@ -20,12 +23,18 @@ import pytest
 from conftest import PROJECT_DIR, run_dbt
 
 CLICKSTREAM_TABLES = [
+    ("staging", "base_clickstream__events"),
     ("intermediate", "int_events_sessionized"),
+    ("intermediate", "int_event_users_aggregated"),
     ("marts", "fct_sessions"),
     ("marts", "funnel_kpis"),
     ("marts", "funnel_daily"),
+    ("marts", "funnel_stages"),
     ("marts", "user_behavior_segments"),
+    ("marts", "behavior_segment_summary"),
     ("marts", "product_performance"),
+    ("marts", "activity_patterns"),
+    ("marts", "data_quality_audit"),
 ]
 EVENTS_ONLY = {"enable_commerce": False}
 
@@ -83,12 +92,32 @@ def event_files(tmp_path_factory):
     events.loc[user_rows, "user_session"] = ""
     late |= events.index == user_rows[len(user_rows) // 2]
 
-    first = events[in_first & ~late]
-    assert late.sum() > 10 and len(first) < len(events)
     # an event 20 days late: older than events_lookback_days
     too_late = events[in_first].iloc[[5]].copy()
     too_late["price"] = "999.99"
     too_late["event_type"] = "purchase"
+
+    # bad rows: an unreadable time in both files, and, arriving late for a day in the
+    # window, an exact copy of an event and an event with a price that is not a number
+    unreadable = events.iloc[[3, 4]].copy()
+    unreadable["event_time"] = ["not a time", ""]
+    in_window_day = events.index[day == days[-7]]
+    late_copy = events.loc[in_window_day[:1]].copy()
+    bad_price = events.loc[in_window_day[1:2]].copy()
+    bad_price["price"] = "n/a"
+    later_bad = pd.concat([late_copy, bad_price])
+
+    # a new user's session-less views at 10:00 and 10:50 are two sessions until a late
+    # view at 10:25 joins them: the session that started at 10:50 no longer exists
+    joined = events.loc[[in_window_day[2]] * 3].copy()
+    joined["user_id"] = "999999999"
+    joined["user_session"] = ""
+    joined["event_type"] = "view"
+    joined["event_time"] = [f"{days[-7]} 10:{minute}:00 UTC" for minute in ("00", "50", "25")]
+
+    first = pd.concat([events[in_first & ~late], unreadable, joined.iloc[:2]])
+    events = pd.concat([events, unreadable, later_bad, joined], ignore_index=True)
+    assert late.sum() > 10 and len(first) < len(events)
     return first, events, too_late
 
 
@@ -100,7 +129,7 @@ def test_incremental_run_equals_full_refresh_with_late_rows(event_files, tmp_pat
     incremental_dir = tmp_path / "incremental"
     build = run_dbt(["build"], incremental_dir, {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_first")})
     assert build.success
-    [(rows_first,)] = build.query("select count(*) from intermediate.int_events_sessionized")
+    [(rows_first,)] = build.query("select count(*) from staging.base_clickstream__events")
     assert rows_first == len(first)
 
     build = run_dbt(["build"], incremental_dir, {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_final")})
@@ -108,8 +137,14 @@ def test_incremental_run_equals_full_refresh_with_late_rows(event_files, tmp_pat
     full = run_dbt(["build"], tmp_path / "full", {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_final")})
     assert full.success
 
-    [(rows_final,)] = build.query("select count(*) from intermediate.int_events_sessionized")
+    # every raw row once: 2 unreadable times, 1 exact copy and 1 bad price quarantined
+    [(rows_final,)] = build.query("select count(*) from staging.base_clickstream__events")
     assert rows_final == len(final)
+    reasons = dict(build.query(
+        "select dq_reason, count(*) from staging.base_clickstream__events"
+        " where dq_reason is not null group by dq_reason"
+    ))
+    assert reasons == {"invalid_event_time": 2, "exact_duplicate": 1, "invalid_price": 1}
     for schema, table in CLICKSTREAM_TABLES:
         assert differing_rows(build.db_path, full.db_path, schema, table) == 0, table
 

@@ -2,16 +2,33 @@
 -- (sessions with a purchase) and the funnel stages reached over all their
 -- events, open and strict (a cart in one session after a view in an earlier
 -- one counts for the user).
-with events as (
-    select * from {{ ref('int_events_sessionized') }}
-),
+-- Incremental runs rebuild the users with events in the window
+-- (macros/incremental_by_date.sql).
+{{ config(
+    materialized=incremental_by_user_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='user_id',
+    on_schema_change='fail',
+) }}
+{%- set events = ref('int_events_sessionized') %}
+{%- if is_incremental() %}
+{%- set events -%}
+    (
+        select * from {{ ref('int_events_sessionized') }}
+        where user_id in ({{ users_with_events_in_window('last_event_at') }})
+    )
+{%- endset %}
+{%- endif %}
 
-sessions as (
+with sessions as (
     select * from {{ ref('fct_sessions') }}
+    {% if is_incremental() -%}
+    where user_id in ({{ users_with_events_in_window('last_event_at') }})
+    {%- endif %}
 ),
 
 users as (
-    {{ funnel_stages_by('user_id') }}
+    {{ funnel_stages_by(events, 'user_id') }}
 ),
 
 user_sessions as (

@@ -1,10 +1,10 @@
 -- One row per (time_grain, bucket): when the shop is busy, by hour of the day
 -- (UTC), day of the week (Monday first) and month.
-with events as (
-    select * from {{ ref('int_events_sessionized') }}
-),
+{#- the events are read more than once: from the relation, not a CTE
+    (DuckDB would materialise a CTE read twice; DECISIONLOG P5) -#}
+{%- set events = ref('int_events_sessionized') %}
 
-bucketed as (
+with bucketed as (
     select
         'hour' as time_grain,
         {{ dbt.right("concat('0', cast(event_hour as " ~ dbt.type_string() ~ "))", 2) }}
@@ -13,7 +13,7 @@ bucketed as (
         event_type,
         revenue,
         user_id
-    from events
+    from {{ events }}
     union all
     select
         'weekday' as time_grain,
@@ -30,7 +30,7 @@ bucketed as (
         event_type,
         revenue,
         user_id
-    from events
+    from {{ events }}
     union all
     select
         'month' as time_grain,
@@ -42,7 +42,7 @@ bucketed as (
         event_type,
         revenue,
         user_id
-    from events
+    from {{ events }}
 ),
 
 final as (

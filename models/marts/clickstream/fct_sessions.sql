@@ -1,11 +1,26 @@
+{{ config(
+    materialized=incremental_by_user_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='user_id',
+    on_schema_change='fail',
+) }}
+
 -- One row per session: when it happened, what the user did, and how far down
 -- the funnel they went (open: "ever did"; strict: in order).
-with events as (
-    select * from {{ ref('int_events_sessionized') }}
-),
+-- Incremental runs rebuild all sessions of the users with events in the window
+-- (macros/incremental_by_date.sql).
+{%- set events = ref('int_events_sessionized') %}
+{%- if is_incremental() %}
+{%- set events -%}
+    (
+        select * from {{ ref('int_events_sessionized') }}
+        where user_id in ({{ users_with_events_in_window('ended_at') }})
+    )
+{%- endset %}
+{%- endif %}
 
-sessions as (
-    {{ funnel_stages_by('session_key', ['user_id', 'user_session']) }}
+with sessions as (
+    {{ funnel_stages_by(events, 'session_key', ['user_id', 'user_session']) }}
 ),
 
 final as (

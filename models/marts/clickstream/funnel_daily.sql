@@ -1,7 +1,20 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy=incremental_by_date_strategy(),
+    unique_key='event_date',
+    partition_by=(['event_date'] if target.type == 'spark' else none),
+    on_schema_change='fail',
+) }}
+
 -- One row per day with events: the funnel by day, and a flag for days whose
 -- purchases exceed their views or cart additions (a tracking anomaly).
+-- A day depends on that day's events only: incremental runs rebuild the days
+-- of the window (macros/incremental_by_date.sql).
 with events as (
     select * from {{ ref('int_events_sessionized') }}
+    {% if is_incremental() -%}
+    where event_date >= {{ incremental_window_start('event_date') }}
+    {%- endif %}
 ),
 
 daily as (

@@ -1,17 +1,17 @@
 -- One row per product seen in the clickstream: traffic, cart additions,
 -- purchases, revenue, and a flag for products with many views and no sale.
-with events as (
-    select * from {{ ref('int_events_sessionized') }}
-),
+{#- the events are read more than once: from the relation, not a CTE
+    (DuckDB would materialise a CTE read twice; DECISIONLOG P5) -#}
+{%- set events = ref('int_events_sessionized') %}
 
-product_events as (
+with product_events as (
     select
         product_id,
         count(case when event_type = 'view' then 1 end) as views,
         count(case when event_type = 'cart' then 1 end) as carts,
         count(case when event_type = 'purchase' then 1 end) as purchases,
         sum(revenue) as revenue
-    from events
+    from {{ events }}
     group by product_id
 ),
 
@@ -22,7 +22,7 @@ product_users as (
         max(case when event_type = 'view' then 1 else 0 end) = 1 as has_viewed,
         max(case when event_type = 'purchase' then 1 else 0 end) = 1
             as has_purchased
-    from events
+    from {{ events }}
     group by product_id, user_id
 ),
 
@@ -43,7 +43,7 @@ attribute_counts as (
         'brand' as attribute,
         brand as attribute_value,
         count(*) as occurrences
-    from events
+    from {{ events }}
     where brand is not null
     group by product_id, brand
     union all
@@ -52,7 +52,7 @@ attribute_counts as (
         'category_code' as attribute,
         category_code as attribute_value,
         count(*) as occurrences
-    from events
+    from {{ events }}
     where category_code is not null
     group by product_id, category_code
 ),

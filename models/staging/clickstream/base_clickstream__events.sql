@@ -1,14 +1,49 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=incremental_by_date_strategy(),
+    unique_key='event_date',
+    partition_by=(['event_date'] if target.type == 'spark' else none),
+    on_schema_change='fail',
+    pre_hook="{{ delete_undated_rows('event_date') }}",
+) }}
+
+{#-
+    Incremental like int_events_sessionized (macros/incremental_by_date.sql):
+    a run reads the whole raw table but types and checks only the rows of the
+    days from (latest built day - events_lookback_days) on, plus the rows whose
+    time is unreadable (they have no day). Exact copies share their raw time,
+    so they always fall in the same run.
+-#}
 
 with source as (
     select {{ select_raw_columns('events') }}
     from {{ raw_source('clickstream', 'events') }}
 ),
 
+timed as (
+    select
+        *,
+        {{ parse_timestamp('raw_event_time') }} as event_time
+    from source
+),
+
+{% if is_incremental() -%}
+in_window as (
+    select *
+    from timed
+    where
+        event_time is null
+        or cast(event_time as date) >= {{ incremental_window_start('event_date') }}
+),
+{%- else -%}
+in_window as (
+    select * from timed
+),
+{%- endif %}
+
 typed as (
     select
         *,
-        {{ parse_timestamp('raw_event_time') }} as event_time,
         {{ normalize_label('raw_event_type') }} as event_type,
         {{ parse_integer('raw_product_id') }} as product_id,
         {{ parse_integer('raw_category_id') }} as category_id,
@@ -18,7 +53,7 @@ typed as (
         {{ parse_integer('raw_user_id') }} as user_id,
         {{ clean_text('raw_user_session') }} as user_session,
         {{ exact_copy_number('events') }} as exact_copy_number
-    from source
+    from in_window
 ),
 
 -- the order of the checks is the documented cleaning order (MARTS.md):
