@@ -5,6 +5,17 @@
     equals a full refresh. On DuckDB that is `delete+insert` keyed on the date
     column; engines without it replace the date partitions (`insert_overwrite`).
 -#}
+{#- The config of a model incremental by day on `date_column`. -#}
+{% macro incremental_by_date_config(date_column) -%}
+    {{ return({
+        'materialized': 'incremental',
+        'incremental_strategy': incremental_by_date_strategy(),
+        'unique_key': date_column,
+        'partition_by': ([date_column] if target.type == 'spark' else none),
+        'on_schema_change': 'fail',
+    }) }}
+{%- endmacro %}
+
 {% macro incremental_by_date_strategy() -%}
     {{ return(adapter.dispatch('incremental_by_date_strategy', 'ecommerce_behavior')()) }}
 {%- endmacro %}
@@ -47,6 +58,16 @@
     user_id, so a session that no longer exists goes too). Spark tables in
     parquet cannot delete rows: there the model is rebuilt in full.
 -#}
+{#- The config of a model incremental by user. -#}
+{% macro incremental_by_user_config() -%}
+    {{ return({
+        'materialized': incremental_by_user_materialization(),
+        'incremental_strategy': 'delete+insert',
+        'unique_key': 'user_id',
+        'on_schema_change': 'fail',
+    }) }}
+{%- endmacro %}
+
 {% macro incremental_by_user_materialization() -%}
     {{ return(adapter.dispatch('incremental_by_user_materialization', 'ecommerce_behavior')()) }}
 {%- endmacro %}
@@ -65,4 +86,24 @@
     select distinct user_id
     from {{ ref('int_events_sessionized') }}
     where event_date >= {{ incremental_window_start(time_column) }}
+{%- endmacro %}
+
+
+{#-
+    The events a model incremental by user reads: all of int_events_sessionized
+    on a full build; in an incremental run, only the events of the users with
+    events in the window (a subquery, usable wherever a relation is).
+-#}
+{% macro events_of_users_in_window(time_column) -%}
+    {%- if is_incremental() -%}
+        {%- set events -%}
+            (
+                select * from {{ ref('int_events_sessionized') }}
+                where user_id in ({{ users_with_events_in_window(time_column) }})
+            )
+        {%- endset -%}
+        {{ return(events) }}
+    {%- else -%}
+        {{ return(ref('int_events_sessionized')) }}
+    {%- endif -%}
 {%- endmacro %}

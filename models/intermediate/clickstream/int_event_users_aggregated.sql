@@ -4,21 +4,8 @@
 -- one counts for the user).
 -- Incremental runs rebuild the users with events in the window
 -- (macros/incremental_by_date.sql).
-{{ config(
-    materialized=incremental_by_user_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='user_id',
-    on_schema_change='fail',
-) }}
-{%- set events = ref('int_events_sessionized') %}
-{%- if is_incremental() %}
-{%- set events -%}
-    (
-        select * from {{ ref('int_events_sessionized') }}
-        where user_id in ({{ users_with_events_in_window('last_event_at') }})
-    )
-{%- endset %}
-{%- endif %}
+{{ config(**incremental_by_user_config()) }}
+{%- set events = events_of_users_in_window('last_event_at') %}
 
 with sessions as (
     select * from {{ ref('fct_sessions') }}

@@ -1,23 +1,10 @@
-{{ config(
-    materialized=incremental_by_user_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='user_id',
-    on_schema_change='fail',
-) }}
+{{ config(**incremental_by_user_config()) }}
 
 -- One row per session: when it happened, what the user did, and how far down
 -- the funnel they went (open: "ever did"; strict: in order).
 -- Incremental runs rebuild all sessions of the users with events in the window
 -- (macros/incremental_by_date.sql).
-{%- set events = ref('int_events_sessionized') %}
-{%- if is_incremental() %}
-{%- set events -%}
-    (
-        select * from {{ ref('int_events_sessionized') }}
-        where user_id in ({{ users_with_events_in_window('ended_at') }})
-    )
-{%- endset %}
-{%- endif %}
+{%- set events = events_of_users_in_window('ended_at') %}
 
 with sessions as (
     {{ funnel_stages_by(events, 'session_key', ['user_id', 'user_session']) }}

@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy=incremental_by_date_strategy(),
-    unique_key='event_date',
-    partition_by=(['event_date'] if target.type == 'spark' else none),
-    on_schema_change='fail',
-) }}
+{{ config(**incremental_by_date_config('event_date')) }}
 
 -- One row per day with events: the funnel by day, and a flag for days whose
 -- purchases exceed their views or cart additions (a tracking anomaly).

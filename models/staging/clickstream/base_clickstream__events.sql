@@ -1,10 +1,6 @@
 {{ config(
-    materialized='incremental',
-    incremental_strategy=incremental_by_date_strategy(),
-    unique_key='event_date',
-    partition_by=(['event_date'] if target.type == 'spark' else none),
-    on_schema_change='fail',
     pre_hook="{{ delete_undated_rows('event_date') }}",
+    **incremental_by_date_config('event_date')
 ) }}
 
 {#-
