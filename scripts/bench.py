@@ -7,7 +7,7 @@ same data and in the same run:
     recommends for production runs: their input is fixed, not the data) and the
     clickstream family alone (tiers up to 10M);
   - the floor: scripts/bench_floor.py, hand-written DuckDB SQL for the
-    clickstream headline outputs;
+    clickstream headline outputs, with the build's DuckDB memory limit;
   - the peer: scripts/bench_peer.py, pandas computing only the funnel KPIs;
   - wall time (median of --runs), peak memory of the process tree, rows/second;
   - on the 10M tier (or the largest tier below it), an incremental `dbt build`
@@ -43,6 +43,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 RESULTS_DIR = PROJECT_DIR / "benchmarks"
 EVENTS_PER_CUSTOMER = 500
+# the generator's id space: registered ids CUST-<n> stay below 100000 (generate_data.py)
+MAX_CUSTOMERS = 165_000
 KPI_COLUMNS = [
     "total_users", "view_events", "cart_events", "purchase_events", "revenue",
     "viewers", "cart_users", "purchasers",
@@ -118,7 +120,7 @@ def run_measured(command: list[str], env: dict | None = None,
 
 
 def generate(folder: Path, events: int, seed: int = 7, **extra: str) -> float:
-    customers = max(200, events // EVENTS_PER_CUSTOMER)
+    customers = min(MAX_CUSTOMERS, max(200, events // EVENTS_PER_CUSTOMER))
     command = [
         str(BIN / "python"), str(PROJECT_DIR / "scripts" / "generate_data.py"),
         "--out", str(folder), "--customers", str(customers), "--events", str(events),
@@ -295,7 +297,9 @@ def main() -> int:
             floor = repeat(
                 Measure("floor (DuckDB SQL)"), runs,
                 lambda: run_measured([str(BIN / "python"), "scripts/bench_floor.py",
-                                      "--raw-path", str(raw)], memory_cap=memory_cap),
+                                      "--raw-path", str(raw)],
+                                     {"DUCKDB_TEMP_DIRECTORY": str(tier / "floor_tmp")},
+                                     memory_cap=memory_cap),
             )
             peer = repeat(
                 Measure("peer (pandas KPIs)"), runs,
@@ -319,13 +323,14 @@ def main() -> int:
             if events == incremental_tier and full.failure is None:
                 tier_result["incremental"] = measure_incremental(tier, raw, db, events, runs)
             results.append(tier_result)
+            # written after every tier: a failure later keeps what was measured
+            write_results(results, machine_facts(), args.results_dir)
             if not args.keep_data:
                 shutil.rmtree(tier, ignore_errors=True)
     finally:
         if not args.keep_data and args.work_dir is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    write_results(results, machine_facts(), args.results_dir)
     return 0
 
 
@@ -373,8 +378,10 @@ def write_results(results: list[dict], facts: dict, results_dir: Path) -> None:
         "memory is the whole process tree (dbt and DuckDB, or the script), sampled every "
         "50 ms. Builds are production builds: models and data tests, unit tests excluded "
         "(`--exclude-resource-type unit_test`: their input is fixed, so they are run by CI, "
-        "not per data size). Raw data: generator output, `--messiness light`, parquet; "
-        f"commerce scaled at one customer per {EVENTS_PER_CUSTOMER} events. The machine is "
+        "not per data size). The floor runs with the build's DuckDB memory limit "
+        "(`DUCKDB_MEMORY_LIMIT`, default 3GB). Raw data: generator output, `--messiness light`, parquet; "
+        f"commerce scaled at one customer per {EVENTS_PER_CUSTOMER} events (at most "
+        f"{MAX_CUSTOMERS:,}, the generator's id space). The machine is "
         "shared: compare ratios measured in the same run rather than absolute seconds.",
         "",
         "| events | measure | median s | rows/s | peak MiB | vs floor |",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -128,7 +129,12 @@ def main() -> int:
     parser.add_argument("--db", default=":memory:")
     parser.add_argument("--session-timeout-minutes", type=int, default=30)
     args = parser.parse_args()
-    con = duckdb.connect(args.db)
+    # the same resources as the dbt build (profiles.yml): memory cap and spill directory
+    con = duckdb.connect(args.db, config={
+        "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "3GB"),
+        "temp_directory": os.environ.get("DUCKDB_TEMP_DIRECTORY", "warehouse/duckdb_tmp"),
+        "preserve_insertion_order": False,
+    })
     con.execute(SQL.format(reader=reader_for(args.raw_path), timeout=args.session_timeout_minutes))
     names = [d[0] for d in con.execute(KPIS).description]
     row = con.execute(KPIS).fetchone()

@@ -1,5 +1,5 @@
 {#-
-    Incremental models replace whole days (macros/incremental_by_date.sql). Spark
+    Incremental models replace whole days (macros/incremental.sql). Spark
     tables in parquet have neither `delete+insert` nor `merge`: the model is
     partitioned by its date column and each run overwrites the partitions (days)
     its new rows fall in, with spark.sql.sources.partitionOverwriteMode=dynamic
@@ -11,7 +11,7 @@
 {%- endmacro %}
 
 
-{#- The null partition is overwritten with the rest (macros/incremental_by_date.sql). -#}
+{#- The null partition is overwritten with the rest (macros/incremental.sql). -#}
 {% macro spark__delete_undated_rows(date_column) -%}
 {%- endmacro %}
 

@@ -3,7 +3,7 @@
 -- events, open and strict (a cart in one session after a view in an earlier
 -- one counts for the user).
 -- Incremental runs rebuild the users with events in the window
--- (macros/incremental_by_date.sql).
+-- (macros/incremental.sql).
 {{ config(**incremental_by_user_config()) }}
 {%- set events = events_of_users_in_window('last_event_at') %}
 

@@ -3,7 +3,7 @@
 -- One row per session: when it happened, what the user did, and how far down
 -- the funnel they went (open: "ever did"; strict: in order).
 -- Incremental runs rebuild all sessions of the users with events in the window
--- (macros/incremental_by_date.sql).
+-- (macros/incremental.sql).
 {%- set events = events_of_users_in_window('ended_at') %}
 
 with sessions as (

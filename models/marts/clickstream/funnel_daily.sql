@@ -3,7 +3,7 @@
 -- One row per day with events: the funnel by day, and a flag for days whose
 -- purchases exceed their views or cart additions (a tracking anomaly).
 -- A day depends on that day's events only: incremental runs rebuild the days
--- of the window (macros/incremental_by_date.sql).
+-- of the window (macros/incremental.sql).
 with events as (
     select * from {{ ref('int_events_sessionized') }}
     {% if is_incremental() -%}

@@ -4,7 +4,7 @@
 ) }}
 
 {#-
-    Incremental like int_events_sessionized (macros/incremental_by_date.sql):
+    Incremental like int_events_sessionized (macros/incremental.sql):
     a run reads the whole raw table but types and checks only the rows of the
     days from (latest built day - events_lookback_days) on, plus the rows whose
     time is unreadable (they have no day). Exact copies share their raw time,

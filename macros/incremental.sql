@@ -1,10 +1,14 @@
 {#-
-    Incremental models of this project replace whole days: every run rebuilds
-    the days from (latest day already built - events_lookback_days) on, so
-    late-arriving events up to that many days late are taken in and the result
-    equals a full refresh. On DuckDB that is `delete+insert` keyed on the date
-    column; engines without it replace the date partitions (`insert_overwrite`).
+    The incremental models of this project, and the one window they share: every
+    run rebuilds from (the latest day already built - events_lookback_days) on,
+    so late-arriving events up to that many days late are taken in and the
+    result equals a full refresh.
+    - By day: the days of the window are replaced. On DuckDB that is
+      `delete+insert` keyed on the date column; engines without it replace the
+      date partitions (`insert_overwrite`).
+    - By user: see incremental_by_user_config below.
 -#}
+
 {#- The config of a model incremental by day on `date_column`. -#}
 {% macro incremental_by_date_config(date_column) -%}
     {{ return({
@@ -58,7 +62,6 @@
     user_id, so a session that no longer exists goes too). Spark tables in
     parquet cannot delete rows: there the model is rebuilt in full.
 -#}
-{#- The config of a model incremental by user. -#}
 {% macro incremental_by_user_config() -%}
     {{ return({
         'materialized': incremental_by_user_materialization(),
