@@ -36,7 +36,7 @@
         select
             {{ key_column }},
             {%- for column in carried_columns %}
-            min({{ column }}) as {{ column }},
+            {{ column }},
             {%- endfor %}
             count(*) as events,
             count(case when event_type = 'view' then 1 end) as views,
@@ -52,7 +52,10 @@
             max(case when event_type = 'purchase' then funnel_order_key end)
                 as last_purchase_key
         from {{ events }}
-        group by {{ key_column }}
+        {#- carried columns are grouped by, not aggregated: constant within the
+            key, they add no groups, and plain group keys spill to disk where a
+            min() of text may not (DECISIONLOG P8) #}
+        group by {{ ([key_column] + carried_columns) | join(', ') }}
     ) as stages
     left join (
         -- the first cart event after the first view, per key

@@ -45,18 +45,36 @@ with bucketed as (
     from {{ events }}
 ),
 
+-- distinct users in two steps (one row per bucket and user, then count the
+-- rows): plain group-bys spill to disk at 100M events where count(distinct)
+-- ran out of memory (DECISIONLOG P8)
+bucket_users as (
+    select
+        time_grain,
+        bucket,
+        bucket_order,
+        user_id,
+        count(*) as events,
+        count(case when event_type = 'view' then 1 end) as views,
+        count(case when event_type = 'cart' then 1 end) as carts,
+        count(case when event_type = 'purchase' then 1 end) as purchases,
+        sum(revenue) as revenue
+    from bucketed
+    group by time_grain, bucket, bucket_order, user_id
+),
+
 final as (
     select
         time_grain,
         bucket,
         bucket_order,
-        count(*) as events,
-        count(case when event_type = 'view' then 1 end) as views,
-        count(case when event_type = 'cart' then 1 end) as carts,
-        count(case when event_type = 'purchase' then 1 end) as purchases,
+        {{ sum_int('events') }} as events,
+        {{ sum_int('views') }} as views,
+        {{ sum_int('carts') }} as carts,
+        {{ sum_int('purchases') }} as purchases,
         sum(revenue) as revenue,
-        count(distinct user_id) as users
-    from bucketed
+        count(*) as users
+    from bucket_users
     group by time_grain, bucket, bucket_order
 )
 
