@@ -70,6 +70,10 @@ class Measure:
         return max(self.peak_bytes) / 2**20
 
 
+class CommandFailed(Exception):
+    """The command exited with an error; the message is its first error line."""
+
+
 class MemoryCapExceeded(Exception):
     """The command's process tree went past the memory cap and was stopped."""
 
@@ -112,10 +116,11 @@ def run_measured(command: list[str], env: dict | None = None,
         log.seek(0)
         output = log.read()
     if process.returncode != 0:
-        tail = "\n".join(output.splitlines()[-30:])
-        raise SystemExit(
-            f"bench: command failed ({process.returncode}): {' '.join(command)}\n{tail}"
-        )
+        lines = output.splitlines()
+        errors = [line.strip() for line in lines if "Error" in line and "Runtime Error" not in line]
+        print(f"bench: command failed ({process.returncode}): {' '.join(command)}\n"
+              + "\n".join(lines[-30:]), flush=True)
+        raise CommandFailed(errors[0] if errors else f"exit code {process.returncode}")
     return seconds, peak, output
 
 
@@ -161,6 +166,10 @@ def repeat(measure: Measure, runs: int, action) -> Measure:
         except MemoryCapExceeded as stopped:
             measure.failure = f"out of memory ({stopped})"
             measure.peak_bytes.append(stopped.peak)
+            return measure
+        except CommandFailed as failed:
+            measure.failure = f"failed: {failed}"
+            measure.peak_bytes.append(0)
             return measure
         measure.seconds.append(seconds)
         measure.peak_bytes.append(peak)
@@ -256,6 +265,8 @@ def main() -> int:
     parser.add_argument("--memory-cap-gib", type=float,
                         default=round(0.7 * psutil.virtual_memory().total / 2**30, 1),
                         help="stop a command whose process tree passes this (default 70%% of RAM)")
+    parser.add_argument("--large-memory-limit", default=None,
+                        help="DUCKDB_MEMORY_LIMIT for tiers above 10M (default: the profile's)")
     parser.add_argument("--work-dir", type=Path, default=None, help="where data goes")
     parser.add_argument("--keep-data", action="store_true")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR,
@@ -272,6 +283,8 @@ def main() -> int:
     try:
         for events in tiers:
             runs = args.runs if events <= LARGE_TIER else args.runs_large
+            if events > LARGE_TIER and args.large_memory_limit:
+                os.environ["DUCKDB_MEMORY_LIMIT"] = args.large_memory_limit
             tier = work / f"tier_{events}"
             raw = tier / "raw"
             print(f"[bench] {events:,} events: generating", flush=True)
@@ -319,6 +332,7 @@ def main() -> int:
                 "events": events, "runs": runs, "generation_seconds": generation_seconds,
                 "full": full, "clickstream": clickstream, "floor": floor, "peer": peer,
                 "agreement": agreement, "incremental": None,
+                "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "3GB (profile default)"),
             }
             if events == incremental_tier and full.failure is None:
                 tier_result["incremental"] = measure_incremental(tier, raw, db, events, runs)
@@ -366,6 +380,46 @@ def seconds_cell(m: Measure) -> str:
     return m.failure if m.failure else f"{m.median_seconds:.1f}"
 
 
+def family_targets(big: dict, results: list[dict]) -> list[str]:
+    """The target rows measured on the 10M tier (or the largest tier up to 10M)."""
+    lines: list[str] = []
+    click, floor, peer = big["clickstream"], big["floor"], big["peer"]
+    ratio = click.median_seconds / floor.median_seconds
+    lines.append(
+        f"| {big['events']:,} events: clickstream build within 4x of the floor | "
+        f"{ratio:.2f}x | {'yes' if ratio <= 4 else 'no'} |"
+    )
+    lines.append(
+        f"| {big['events']:,} events: clickstream build under 4 GB peak | "
+        f"{click.peak_mib:,.0f} MiB | {'yes' if click.peak_mib < 4096 else 'no'} |"
+    )
+    faster = peer.failure is not None or click.median_seconds < peer.median_seconds
+    lines.append(
+        f"| {big['events']:,} events: clickstream build faster than the pandas peer | "
+        f"{click.median_seconds:.1f} s vs {seconds_cell(peer)} s | "
+        f"{'yes' if faster else 'no'} |"
+    )
+    for r in results:
+        if not r["incremental"]:
+            continue
+        inc = r["incremental"]
+        share = inc["incremental"].median_seconds / inc["full"].median_seconds
+        fixed = inc["nothing_new"].median_seconds / inc["full"].median_seconds
+        lines.append(
+            f"| {r['events']:,} events + 1 day: incremental run at most 15% of the full "
+            f"build | {inc['incremental'].median_seconds:.1f} s vs "
+            f"{inc['full'].median_seconds:.1f} s = {share:.0%} (a run with nothing new: "
+            f"{inc['nothing_new'].median_seconds:.1f} s = {fixed:.0%}) | "
+            f"{'yes' if share <= 0.15 else 'no'} |"
+        )
+    gen = big["generation_seconds"]
+    lines.append(
+        f"| generator: {big['events']:,} events in about a minute | {gen:.1f} s | "
+        f"{'yes' if gen <= 90 else 'no'} |"
+    )
+    return lines
+
+
 def write_results(results: list[dict], facts: dict, results_dir: Path) -> None:
     results_dir.mkdir(parents=True, exist_ok=True)
     runs_note = ", ".join(f"{r['events']:,} events: {r['runs']}" for r in results)
@@ -403,53 +457,23 @@ def write_results(results: list[dict], facts: dict, results_dir: Path) -> None:
                 f"{m.peak_mib:,.0f} | {versus} |"
             )
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
+    with_family = [r for r in results if r["clickstream"] is not None]
     big = next((r for r in results if r["events"] == 10_000_000),
-               max((r for r in results if r["clickstream"]), key=lambda r: r["events"]))
-    click, floor, peer = big["clickstream"], big["floor"], big["peer"]
-    ratio = click.median_seconds / floor.median_seconds
-    lines.append(
-        f"| {big['events']:,} events: clickstream build within 4x of the floor | "
-        f"{ratio:.2f}x | {'yes' if ratio <= 4 else 'no'} |"
-    )
-    lines.append(
-        f"| {big['events']:,} events: clickstream build under 4 GB peak | "
-        f"{click.peak_mib:,.0f} MiB | {'yes' if click.peak_mib < 4096 else 'no'} |"
-    )
-    faster = peer.failure is not None or click.median_seconds < peer.median_seconds
-    lines.append(
-        f"| {big['events']:,} events: clickstream build faster than the pandas peer | "
-        f"{click.median_seconds:.1f} s vs {seconds_cell(peer)} s | "
-        f"{'yes' if faster else 'no'} |"
-    )
-    for r in results:
-        if not r["incremental"]:
-            continue
-        inc = r["incremental"]
-        share = inc["incremental"].median_seconds / inc["full"].median_seconds
-        fixed = inc["nothing_new"].median_seconds / inc["full"].median_seconds
-        lines.append(
-            f"| {r['events']:,} events + 1 day: incremental run at most 15% of the full "
-            f"build | {inc['incremental'].median_seconds:.1f} s vs "
-            f"{inc['full'].median_seconds:.1f} s = {share:.0%} (a run with nothing new: "
-            f"{inc['nothing_new'].median_seconds:.1f} s = {fixed:.0%}) | "
-            f"{'yes' if share <= 0.15 else 'no'} |"
-        )
-    gen = big["generation_seconds"]
-    lines.append(
-        f"| generator: {big['events']:,} events in about a minute | {gen:.1f} s | "
-        f"{'yes' if gen <= 90 else 'no'} |"
-    )
+               max(with_family, key=lambda r: r["events"]) if with_family else None)
+    if big is not None:
+        lines += family_targets(big, results)
     for r in results:
         if r["events"] > LARGE_TIER:
             full = r["full"]
             growth = (
                 f"; {full.median_seconds / big['full'].median_seconds:.1f}x the time of "
                 f"{big['events']:,} for {r['events'] / big['events']:.0f}x the events"
-                if full.failure is None else ""
+                if full.failure is None and big is not None else ""
             )
             lines.append(
                 f"| {r['events']:,} events: builds without running out of memory, time "
-                f"roughly linear | {seconds_cell(full)} s, {full.peak_mib:,.0f} MiB peak"
+                f"roughly linear | {full.failure or f'{full.median_seconds:.0f} s'}, "
+                f"{full.peak_mib:,.0f} MiB peak"
                 f"{growth} | {'yes' if full.failure is None else 'no'} |"
             )
     lines += ["", "## Checks", ""]
@@ -462,7 +486,8 @@ def write_results(results: list[dict], facts: dict, results_dir: Path) -> None:
         lines.append(
             f"- {r['events']:,} events: the floor's KPIs equal the build's funnel_kpis: "
             f"{said(agreement['floor'])}; the peer's: {said(agreement['peer'])}; "
-            f"generation {r['generation_seconds']:.1f} s."
+            f"generation {r['generation_seconds']:.1f} s; DuckDB memory limit "
+            f"{r['memory_limit']}."
         )
         if r["incremental"]:
             n = r["incremental"]["differing_mart_rows"]

@@ -543,3 +543,50 @@ def test_catalog_completeness(case: Case):
     mart["revenue_missing"] = pd.to_numeric(mart["revenue_missing"]).fillna(0.0)
     compare(mart, case.ref.completeness, ["attribute"], COMPLETENESS_COLUMNS,
             f"[{case.name}] marts.catalog_completeness")
+
+
+ACTIVITY_COLUMNS = {
+    "bucket_order": "int",
+    "events": "int",
+    "views": "int",
+    "carts": "int",
+    "purchases": "int",
+    "revenue": "money",
+    "users": "int",
+}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def activity_reference(ev: pd.DataFrame) -> pd.DataFrame:
+    """activity_patterns from the reference's clean events: per hour of the day (UTC),
+    day of the week (Monday first) and month, the events by type, revenue and distinct users."""
+    t = ev["event_time"]
+    revenue = ev["price"].where(ev["event_type"] == "purchase", 0.0)
+    grains = {
+        "hour": (t.dt.hour.map(lambda h: f"{h:02d}"), t.dt.hour),
+        "weekday": (t.dt.weekday.map(lambda d: WEEKDAYS[d]), t.dt.weekday + 1),
+        "month": (t.dt.strftime("%Y-%m"), t.dt.year * 100 + t.dt.month),
+    }
+    frames = []
+    for grain, (bucket, order) in grains.items():
+        frame = pd.DataFrame({
+            "bucket": bucket, "bucket_order": order, "event_type": ev["event_type"],
+            "revenue": revenue, "user_id": ev["user_id"],
+        })
+        grouped = frame.groupby(["bucket", "bucket_order"]).agg(
+            events=("event_type", "size"),
+            views=("event_type", lambda s: int((s == "view").sum())),
+            carts=("event_type", lambda s: int((s == "cart").sum())),
+            purchases=("event_type", lambda s: int((s == "purchase").sum())),
+            revenue=("revenue", "sum"),
+            users=("user_id", "nunique"),
+        ).reset_index()
+        grouped.insert(0, "time_grain", grain)
+        frames.append(grouped)
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_activity_patterns(case: Case):
+    mart = case.build.df("select * from marts.activity_patterns")
+    compare(mart, activity_reference(case.ref.events), ["time_grain", "bucket"],
+            ACTIVITY_COLUMNS, f"[{case.name}] marts.activity_patterns")
