@@ -21,7 +21,7 @@ help:
 	@echo "make docs    dbt docs generate into a static site (site/index.html)"
 	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
 	@echo "make sample  regenerate the committed sample in seeds/sample (generator, fixed seed)"
-	@echo "make bench   benchmark the build against a floor and a peer (BENCH_ARGS=--tiers 1M,10M,100M)"
+	@echo "make bench   benchmark the build against a floor and a peer (README, Performance)"
 	@echo "make clean   remove build artefacts and the local warehouse"
 
 $(VENV)/.installed: requirements.txt
@@ -71,7 +71,7 @@ sample: venv
 spark-test:
 	bash scripts/spark_test.sh
 
-# Benchmark (benchmarks/results.md, results.png); BENCH_ARGS="--tiers 1M,10M,100M" adds 100M.
+# Benchmark (benchmarks/results.md, results.png); 100M: BENCH_ARGS="--tiers 100M --large-memory-limit 12GB --results-dir benchmarks/100M".
 BENCH_ARGS ?= --tiers 1M,10M --runs 3
 bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
