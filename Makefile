@@ -71,7 +71,8 @@ sample: venv
 spark-test:
 	bash scripts/spark_test.sh
 
-# Benchmark (benchmarks/results.md, results.png); 100M: BENCH_ARGS="--tiers 100M --large-memory-limit 12GB --results-dir benchmarks/100M".
+# Benchmark (benchmarks/results.md, results.png). The committed results add 100M events
+# (about 50 min, 12GB for DuckDB): BENCH_ARGS="--tiers 1M,10M,100M --large-memory-limit 12GB".
 BENCH_ARGS ?= --tiers 1M,10M --runs 3
 bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

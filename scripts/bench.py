@@ -15,11 +15,15 @@ same data and in the same run:
     data and against an incremental run with no new data (dbt's fixed cost);
     not on tiers above 10M;
     the incremental marts must equal the full build's.
-Tiers above 10M run --runs-large times (default 1); a command whose process
-tree passes --memory-cap is stopped and reported as out of memory.
-It writes benchmarks/results.md and benchmarks/results.png.
+Tiers above 10M run --runs-large times (default 1), with DUCKDB_MEMORY_LIMIT set
+to --large-memory-limit if given; a command whose process tree passes
+--memory-cap-gib is stopped and reported as out of memory.
+It writes results.md and results.png into --results-dir (default benchmarks/),
+after every tier.
 
-Usage: python scripts/bench.py [--tiers 1M,10M] [--runs 3] [--runs-large 1] [--keep-data]
+Usage: python scripts/bench.py [--tiers 1M,10M] [--runs 3] [--runs-large 1]
+           [--large-memory-limit 12GB] [--memory-cap-gib G] [--results-dir DIR]
+           [--work-dir DIR] [--keep-data]
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -245,6 +250,7 @@ def machine_facts() -> dict:
         "cpu": cpu,
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
+        "command": shlex.join(["python", "scripts/bench.py", *sys.argv[1:]]),
     }
 
 
@@ -428,14 +434,15 @@ def write_results(results: list[dict], facts: dict, results_dir: Path) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Measured by `make bench` (`python scripts/bench.py`) on {facts['cores']} cores, "
+        f"Measured by `{facts['command']}` on {facts['cores']} cores, "
         f"{facts['memory_gib']} GiB, {facts['cpu']}; Python {facts['python']}, "
         f"DuckDB {facts['duckdb']}. Medians of the runs per tier ({runs_note}); peak "
         "memory is the whole process tree (dbt and DuckDB, or the script), sampled every "
         "50 ms. Builds are production builds: models and data tests, unit tests excluded "
         "(`--exclude-resource-type unit_test`: their input is fixed, so they are run by CI, "
         "not per data size). The floor runs with the build's DuckDB memory limit "
-        "(`DUCKDB_MEMORY_LIMIT`, default 3GB). Raw data: generator output, `--messiness light`, parquet; "
+        "(`DUCKDB_MEMORY_LIMIT`, default 3GB; the limit of each tier is under Checks). "
+        "Raw data: generator output, `--messiness light`, parquet; "
         f"commerce scaled at one customer per {EVENTS_PER_CUSTOMER} events (at most "
         f"{MAX_CUSTOMERS:,}, the generator's id space). The machine is "
         "shared: compare ratios measured in the same run rather than absolute seconds.",

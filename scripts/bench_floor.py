@@ -5,7 +5,7 @@ family of the project (clean events, sessions, user funnel open and strict,
 product performance, KPIs), with no dbt, no tests and no intermediate tables kept:
 the lower bound the project's build is measured against.
 
-Usage: python scripts/bench_floor.py --raw-path DIR [--db FILE]
+Usage: python scripts/bench_floor.py --raw-path DIR [--db FILE] [--session-timeout-minutes 30]
 Prints the funnel KPIs as one JSON line.
 """
 
