@@ -29,6 +29,7 @@ Usage: python scripts/bench.py [--tiers 1M,10M] [--runs 3] [--runs-large 1]
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -218,10 +219,7 @@ def append_one_day(raw: Path, target: Path, events_per_day: int) -> Path:
         [(last_day,)] = con.execute(
             f"select max(left(event_time, 10)) from read_parquet('{raw / 'events.parquet'}')"
         ).fetchall()
-    next_day = (
-        __import__("datetime").date.fromisoformat(last_day)
-        + __import__("datetime").timedelta(days=1)
-    ).isoformat()
+    next_day = (datetime.date.fromisoformat(last_day) + datetime.timedelta(days=1)).isoformat()
     day_folder = target.parent / (target.name + "_day")
     generate(day_folder, events_per_day, seed=8, start_date=next_day, days="1")
     with duckdb.connect() as con:

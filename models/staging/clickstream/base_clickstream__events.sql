@@ -23,19 +23,14 @@ timed as (
     from source
 ),
 
-{% if is_incremental() -%}
 in_window as (
-    select *
-    from timed
+    select * from timed
+    {% if is_incremental() -%}
     where
         event_time is null
         or cast(event_time as date) >= {{ incremental_window_start('event_date') }}
+    {%- endif %}
 ),
-{%- else -%}
-in_window as (
-    select * from timed
-),
-{%- endif %}
 
 typed as (
     select
