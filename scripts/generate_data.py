@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Synthetic raw-data generator for the ``ecommerce_behavior`` dbt project.
 
-It writes the nine raw tables described in ``DATA_CONTRACT.md``: the eight commerce tables of
+It writes the nine raw tables described in ``docs/raw_data.md``: the eight commerce tables of
 the ``ecom_retailer_v3`` schema (customers, product_catalog, shopping_carts, cart_items, orders,
 order_items, returns, return_items) and one REES46 / Open CDP clickstream table (events).
 Every column is written as text, exactly as the raw files look (see *Formats* below), as CSV
@@ -68,7 +68,7 @@ Linkage (what a real shop looks like)
   events; within a priority level a seeded random subset is kept. The output always has
   exactly ``--events`` rows, sorted by event_time.
 
-Messiness (every quirk of DATA_CONTRACT.md is reachable; rates are per-row probabilities)
+Messiness (every quirk of docs/raw_data.md is reachable; rates are per-row probabilities)
 ------------------------------------------------------------------------------------------
 =========================================  =======  ===========  ===========
 quirk                                      none     light        heavy

@@ -2,7 +2,7 @@
     A select over `events` (a relation with the rows of int_events_sessionized)
     grouped by `key_column` (never null), with `carried_columns` taken along (constant
     within a key): event counts by type, revenue, first and last event, and the
-    funnel stages reached, open and strict (MARTS.md):
+    funnel stages reached, open and strict (docs/overview.md):
     - open: a stage is reached with at least one event of that type;
     - strict: cart only with a cart event after a view, purchase only with a
       purchase after such a cart (order: funnel_order_key, so a view and a cart

@@ -1,7 +1,7 @@
 {#-
     A categorical value (status, channel, tier, bucket, category, name) as
     lower(trim(value)): the raw files pad such values with spaces and write
-    them in lower, UPPER or Title case (DATA_CONTRACT.md). Blank becomes null.
+    them in lower, UPPER or Title case (docs/raw_data.md). Blank becomes null.
 -#}
 {% macro normalize_label(column) -%}
     lower({{ clean_text(column) }})

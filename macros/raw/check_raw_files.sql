@@ -30,7 +30,7 @@
                             "file " ~ files[0] ~ " lacks column(s) " ~ missing | join(', ')
                             ~ ". The " ~ table_name ~ " table needs the columns "
                             ~ spec['columns'] | join(', ')
-                            ~ " (DATA_CONTRACT.md); add the missing ones to the header (values may be empty).") -%}
+                            ~ " (docs/raw_data.md); add the missing ones to the header (values may be empty).") -%}
                     {%- endif -%}
                 {%- endif -%}
             {%- elif var(family ~ '_source_schema', none) is not none -%}
@@ -49,7 +49,7 @@
                     {%- if missing -%}
                         {%- do problems.append(
                             "warehouse table " ~ relation ~ " lacks column(s) " ~ missing | join(', ')
-                            ~ " (DATA_CONTRACT.md).") -%}
+                            ~ " (docs/raw_data.md).") -%}
                     {%- endif -%}
                 {%- endif -%}
             {%- endif -%}

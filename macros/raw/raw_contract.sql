@@ -1,5 +1,5 @@
 {#-
-    The raw data contract (../shared/design/DATA_CONTRACT.md) in one place:
+    The raw data contract (docs/raw_data.md) in one place:
     for each raw table, its family and the columns the project reads. Used to
     read files, to check them before a run, and to keep rejected rows' raw
     values. Extra columns in a user's file are ignored; a missing one is an

@@ -1,6 +1,6 @@
 {#-
     The relation (or table expression) a base model reads a raw table from,
-    in the order of precedence of MARTS.md ("Interfaces"):
+    in the order of precedence of the mart interface (docs/overview.md):
       1. var raw_path: the file <raw_path>/<table>.csv or .parquet;
       2. var <family>_source_schema set: the declared source (warehouse tables);
       3. otherwise the committed sample seed `sample_<table>`.

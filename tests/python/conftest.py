@@ -20,7 +20,8 @@ import duckdb
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEV_SAMPLE_DIR = PROJECT_DIR.parent / "shared" / "data" / "ecomgen_dev_sample"
+# The third-party ecomgen sample, committed as test data (tests/data/ecomgen_sample/README.md).
+ECOMGEN_SAMPLE_DIR = PROJECT_DIR / "tests" / "data" / "ecomgen_sample"
 SAMPLE_SEEDS_DIR = PROJECT_DIR / "seeds" / "sample"
 DBT = str(Path(sys.executable).with_name("dbt"))
 
@@ -63,8 +64,11 @@ class Build:
         return {r["unique_id"]: r["status"] for r in run_results["results"]}
 
 
-def run_dbt(args: list[str], workdir: Path, dbt_vars: dict | None = None) -> Build:
-    """Run `dbt <args>` in-process with dbtRunner against a fresh DuckDB file."""
+def run_dbt(
+    args: list[str], workdir: Path, dbt_vars: dict | None = None, threads: int | None = None
+) -> Build:
+    """Run `dbt <args>` in-process with dbtRunner against a fresh DuckDB file
+    (with `threads`, dbt runs that many models at once; default: the profile's)."""
     from dbt.cli.main import dbtRunner
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -86,6 +90,8 @@ def run_dbt(args: list[str], workdir: Path, dbt_vars: dict | None = None) -> Bui
     ]
     if dbt_vars:
         cli += ["--vars", json.dumps(dbt_vars)]
+    if threads is not None:
+        cli += ["--threads", str(threads)]
     try:
         result = dbtRunner().invoke(cli)
     finally:
@@ -147,16 +153,14 @@ def copy_sample_as_raw_files(destination: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def dev_sample_build(tmp_path_factory) -> Build:
-    """The third-party ecomgen dev sample (commerce only: it has no events file)."""
-    if not DEV_SAMPLE_DIR.is_dir():
-        pytest.fail(f"the third-party sample is missing: {DEV_SAMPLE_DIR}")
+def ecomgen_sample_build(tmp_path_factory) -> Build:
+    """The third-party ecomgen sample (commerce only: it has no events file)."""
     build = run_dbt(
         ["build"],
-        tmp_path_factory.mktemp("dev_sample"),
-        {"raw_path": str(DEV_SAMPLE_DIR), "enable_events": False},
+        tmp_path_factory.mktemp("ecomgen_sample"),
+        {"raw_path": str(ECOMGEN_SAMPLE_DIR), "enable_events": False},
     )
-    assert build.success, "dbt build on the ecomgen dev sample failed"
+    assert build.success, "dbt build on the ecomgen sample failed"
     return build
 
 

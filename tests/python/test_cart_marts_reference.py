@@ -1,10 +1,10 @@
 """Differential test: the cart marts built by dbt against an independent pandas reference.
 
 The reference (tests/python/reference/carts.py) reads the raw CSV files directly and applies
-the business rules of MARTS.md with the default vars; it never reads a dbt table. Each test
+the business rules of docs/overview.md with the default vars; it never reads a dbt table. Each test
 below compares one mart with it, on three data sets:
 
-  dev_sample      the third-party ecomgen dev sample (conftest fixture `dev_sample_build`)
+  ecomgen_sample      the third-party ecomgen sample (conftest fixture `ecomgen_sample_build`)
   gen_s11_light   scripts/generate_data.py --customers 600 --events 20000 --seed 11 light
   gen_s12_heavy   scripts/generate_data.py --customers 600 --events 20000 --seed 12 heavy
 
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DEV_SAMPLE_DIR, PROJECT_DIR, Build, run_dbt
+from conftest import ECOMGEN_SAMPLE_DIR, PROJECT_DIR, Build, run_dbt
 from reference.compare import as_timestamp as _as_timestamp
 from reference.compare import SHOW_ROWS, TOLERANCES, compare
 from reference.compare import is_missing as _is_missing
@@ -34,7 +34,7 @@ from reference.carts import compute, CartReference
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
 GENERATED = {"gen_s11_light": (11, "light"), "gen_s12_heavy": (12, "heavy")}
-DATASETS = ["dev_sample", *GENERATED]
+DATASETS = ["ecomgen_sample", *GENERATED]
 
 MONEY_TOL = TOLERANCES["money"]
 FLOAT_TOL = TOLERANCES["float"]
@@ -76,9 +76,9 @@ def generated_raw(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module", params=DATASETS)
 def case(request, tmp_path_factory, generated_raw) -> Case:
     name = request.param
-    if name == "dev_sample":
-        build = request.getfixturevalue("dev_sample_build")
-        raw_dir = DEV_SAMPLE_DIR
+    if name == "ecomgen_sample":
+        build = request.getfixturevalue("ecomgen_sample_build")
+        raw_dir = ECOMGEN_SAMPLE_DIR
     else:
         raw_dir = generated_raw[name]
         build = run_dbt(["build"], tmp_path_factory.mktemp(f"build_{name}"),
@@ -134,12 +134,12 @@ def test_generator_data_exercises_the_interesting_cases(name, generated_raw):
     assert not empty, f"{name}: the data does not exercise {empty}; all facts: {facts}"
 
 
-@pytest.mark.parametrize("name", ["dev_sample", *GENERATED])
+@pytest.mark.parametrize("name", ["ecomgen_sample", *GENERATED])
 def test_reference_is_sane(name, generated_raw):
     """Self-test of the oracle: every converted cart matches one order, one-to-one, and the
     matched order has the cart's products and quantities (order_items), which is how the
-    generators link them; on the dev sample every match is an exact_time match."""
-    raw_dir = DEV_SAMPLE_DIR if name == "dev_sample" else generated_raw[name]
+    generators link them; on the ecomgen sample every match is an exact_time match."""
+    raw_dir = ECOMGEN_SAMPLE_DIR if name == "ecomgen_sample" else generated_raw[name]
     ref = reference(str(raw_dir))
     carts = ref.carts
     counts = ref.kpis
@@ -150,7 +150,7 @@ def test_reference_is_sane(name, generated_raw):
     assert matched["order_id"].is_unique and matched["cart_id"].is_unique
     assert (matched["cart_outcome"] == "converted").all()
     assert len(matched) == counts["converted_carts"] == len(ref.orders)
-    if name == "dev_sample":
+    if name == "ecomgen_sample":
         assert set(matched["match_method"]) == {"exact_time"}
         assert (matched["hours_to_order"] == 0).all()
     order_items = pd.read_csv(raw_dir / "order_items.csv", dtype=str, keep_default_na=False)

@@ -1,11 +1,11 @@
 """Differential test: the customer marts built by dbt against an independent pandas reference.
 
 The reference (tests/python/reference/customers.py) reads the raw CSV files directly and applies
-the business rules of MARTS.md with the default vars (its cart side comes from
+the business rules of docs/overview.md with the default vars (its cart side comes from
 reference/carts.py); it never reads a dbt table. Each test below compares one mart with it, on
 three data sets:
 
-  dev_sample      the third-party ecomgen dev sample (conftest fixture `dev_sample_build`)
+  ecomgen_sample      the third-party ecomgen sample (conftest fixture `ecomgen_sample_build`)
   gen_s41_light   scripts/generate_data.py --customers 500 --events 20000 --seed 41 light
   gen_s42_heavy   scripts/generate_data.py --customers 500 --events 20000 --seed 42 heavy
 
@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import DEV_SAMPLE_DIR, PROJECT_DIR, Build, run_dbt
+from conftest import ECOMGEN_SAMPLE_DIR, PROJECT_DIR, Build, run_dbt
 from reference.compare import as_timestamp as _as_timestamp
 from reference.compare import SHOW_ROWS, TOLERANCES, compare
 from reference.compare import is_missing as _is_missing
@@ -44,7 +44,7 @@ from reference.customers import CustomerReference, compute, ntile
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
 GENERATED = {"gen_s41_light": (41, "light"), "gen_s42_heavy": (42, "heavy")}
-DATASETS = ["dev_sample", *GENERATED]
+DATASETS = ["ecomgen_sample", *GENERATED]
 
 MONEY_TOL = TOLERANCES["money"]
 FLOAT_TOL = TOLERANCES["float"]
@@ -73,7 +73,7 @@ def reference(raw_dir: str) -> CustomerReference:
 @pytest.fixture(scope="module")
 def raw_dirs(tmp_path_factory) -> dict[str, Path]:
     """Every data set's raw folder; the generator's output is written once per module."""
-    out = {"dev_sample": DEV_SAMPLE_DIR}
+    out = {"ecomgen_sample": ECOMGEN_SAMPLE_DIR}
     for name, (seed, messiness) in GENERATED.items():
         directory = tmp_path_factory.mktemp(f"raw_customers_{name}")
         proc = subprocess.run(
@@ -90,8 +90,8 @@ def raw_dirs(tmp_path_factory) -> dict[str, Path]:
 def case(request, tmp_path_factory, raw_dirs) -> Case:
     name = request.param
     raw_dir = raw_dirs[name]
-    if name == "dev_sample":
-        build = request.getfixturevalue("dev_sample_build")
+    if name == "ecomgen_sample":
+        build = request.getfixturevalue("ecomgen_sample_build")
     else:
         build = run_dbt(["build"], tmp_path_factory.mktemp(f"build_customers_{name}"),
                         {"raw_path": str(raw_dir)})

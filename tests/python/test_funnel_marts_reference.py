@@ -2,7 +2,7 @@
 pandas reference.
 
 The reference (tests/python/reference/funnel.py) reads the raw events.csv directly and applies
-the business rules of MARTS.md with the default vars; it never reads a dbt table. Each test
+the business rules of docs/overview.md with the default vars; it never reads a dbt table. Each test
 below compares one mart with it, on three data sets, each built with the events family ONLY
 (`enable_commerce: false`, which also proves that the family builds alone):
 

@@ -4,7 +4,7 @@ gives the same rows as on DuckDB.
 - every mart (and the incremental int_events_sessionized) of the Spark build of
   the committed sample equals the DuckDB build of that sample;
 - raw files (var raw_path: csv and parquet) read on Spark give those same marts,
-  and the third-party dev sample's files give the same marts on both engines;
+  and the third-party ecomgen sample's files give the same marts on both engines;
 - an incremental Spark run with late-arriving events equals a full DuckDB build;
 - missing files, ambiguous files and missing columns are reported before anything
   runs, as on DuckDB.
@@ -319,15 +319,14 @@ def test_raw_files_give_the_same_marts_on_spark(duckdb_sample, spark, tmp_path):
         assert_same_rows(mart, duckdb_sample[mart], spark_tables[mart])
 
 
-DEV_SAMPLE_DIR = PROJECT_DIR.parent / "shared" / "data" / "ecomgen_dev_sample"
+ECOMGEN_SAMPLE_DIR = PROJECT_DIR / "tests" / "data" / "ecomgen_sample"
 
 
-@pytest.mark.skipif(not DEV_SAMPLE_DIR.is_dir(), reason="no ../shared/data/ecomgen_dev_sample")
 def test_third_party_files_give_the_same_marts_on_spark(spark, tmp_path):
-    """The third-party dev sample (commerce csv files as exported: padded and
+    """The third-party ecomgen sample (commerce csv files as exported: padded and
     re-cased values, `T` timestamps, ...) read through raw_path gives the same
     marts on Spark as on DuckDB."""
-    dbt_vars = {"raw_path": str(DEV_SAMPLE_DIR), "enable_events": "false"}
+    dbt_vars = {"raw_path": str(ECOMGEN_SAMPLE_DIR), "enable_events": "false"}
     reference = read_duckdb(duckdb_build(tmp_path / "duckdb", dbt_vars))
     assert "fct_carts" in reference and "data_quality_audit" in reference
     state_dir = spark_build(tmp_path / "state", tmp_path / "spark", dbt_vars)

@@ -1,5 +1,5 @@
 -- One row per (cart_id, product_id). Several lines of one product are separate
--- add-to-cart actions: their quantities and values add up (DATA_CONTRACT.md).
+-- add-to-cart actions: their quantities and values add up (docs/raw_data.md).
 with cart_items as (
     select * from {{ ref('stg_ecom__cart_items') }}
 ),

@@ -47,7 +47,7 @@ typed as (
     from in_window
 ),
 
--- the order of the checks is the documented cleaning order (MARTS.md):
+-- the order of the checks is the documented cleaning order (docs/overview.md):
 -- exact duplicates, then prices, then the time
 checked as (
     select

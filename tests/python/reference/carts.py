@@ -1,8 +1,8 @@
 """Independent pandas reference for the cart marts (differential test oracle).
 
 It reads the RAW commerce files (CSV, every column as text) and recomputes, from the business
-rules in ../shared/design/MARTS.md with the project's default vars, what the cart marts should
-hold: cart_kpis, abandoned_products, cart_reengagement, cart_segment_conversion and the
+rules of the mart interface (docs/overview.md) with the default vars, what the cart marts
+should hold: cart_kpis, abandoned_products, cart_reengagement, cart_segment_conversion and the
 per-cart matches of fct_carts. It never reads a dbt table, so a comparison with the marts is an
 independent check of the SQL.
 
@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-# Contract column order (DATA_CONTRACT.md): the "keep" rule for duplicate keys compares the
+# Contract column order (docs/raw_data.md): the "keep" rule for duplicate keys compares the
 # raw values in this order.
 COLUMNS = {
     "shopping_carts": ["cart_id", "customer_id", "created_at", "updated_at", "cart_total",
@@ -64,7 +64,7 @@ _US_PER_HOUR = 3_600_000_000
 
 @dataclass(frozen=True)
 class Rules:
-    """The project's business-rule vars (defaults of MARTS.md)."""
+    """The project's business-rule vars (defaults of docs/overview.md)."""
 
     abandonment_timeout_hours: float = 24
     cart_order_match_window_hours: float = 72

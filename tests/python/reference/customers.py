@@ -1,8 +1,8 @@
 """Independent pandas reference for the customer marts (differential test oracle).
 
 It reads the RAW commerce files (CSV, every column as text) and recomputes, from the business
-rules in ../shared/design/MARTS.md with the project's default vars, what the customer marts
-should hold: dim_customers, rfm_segments, customer_cohort_retention and customer_kpis. It never
+rules of the mart interface (docs/overview.md) with the default vars, what the customer
+marts should hold: dim_customers, rfm_segments, customer_cohort_retention and customer_kpis. It never
 reads a dbt table, so a comparison with the marts is an independent check of the SQL.
 
 The cart side (kept carts, their outcomes and their one-to-one order matches, and `as_of`) comes
@@ -93,7 +93,7 @@ SEGMENT_GRID = {
 
 @dataclass(frozen=True)
 class Rules:
-    """The project's customer business-rule vars (defaults of MARTS.md)."""
+    """The project's customer business-rule vars (defaults of docs/overview.md)."""
 
     rfm_bins: int = 5
     active_within_days: float = 14

@@ -1,7 +1,7 @@
 """Independent pandas reference for the clickstream (funnel) marts (differential test oracle).
 
 It reads the RAW events file (events.csv, every column as text) and recomputes, from the
-business rules in ../shared/design/MARTS.md with the project's default vars, what the
+business rules of the mart interface (docs/overview.md) with the default vars, what the
 clickstream marts should hold: funnel_kpis, fct_sessions, user_behavior_segments,
 product_performance, brand_performance, category_performance and catalog_completeness.
 It never reads a dbt table, so a comparison with the marts is an independent check of the SQL.
@@ -65,7 +65,7 @@ _INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 
 @dataclass(frozen=True)
 class Rules:
-    """The project's business-rule vars (defaults of MARTS.md)."""
+    """The project's business-rule vars (defaults of docs/overview.md)."""
 
     session_timeout_minutes: float = 30
     high_value_user_share: str = "0.10"   # kept as text: ceil() is computed exactly
