@@ -17,11 +17,11 @@ export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 
 help:
 	@echo "make build   create .venv, build the project on the committed sample, print a summary"
-	@echo "make test    dbt build (models + tests), sqlfluff lint, pytest"
+	@echo "make test    dbt build (models + tests), sqlfluff and ruff lint, pytest"
 	@echo "make docs    dbt docs generate into a static site (site/index.html)"
 	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
-	@echo "make sample  regenerate the committed sample in seeds/sample (generator, fixed seed)"
-	@echo "make bench   benchmark the build against a floor and a peer (README, Performance)"
+	@echo "make sample  regenerate the committed sample in data/sample (generator, fixed seed)"
+	@echo "make bench   benchmark the build against a floor and a peer (benchmarks/README.md)"
 	@echo "make clean   remove build artefacts and the local warehouse"
 
 $(VENV)/.installed: requirements.txt
@@ -43,6 +43,7 @@ dbt-build: venv
 
 lint: venv
 	$(BIN)/sqlfluff lint models analyses tests
+	$(BIN)/ruff check scripts tests
 
 pytest: venv
 	$(BIN)/python -m pytest
@@ -55,19 +56,13 @@ docs: venv
 	cp target/static_index.html site/index.html
 	@echo "docs: open site/index.html"
 
-# The committed sample: generator output at a small size, fixed seed (README, DECISIONLOG D7).
+# The committed sample (data/sample): generator output at a small size, fixed seed (DECISIONLOG D7).
 SAMPLE_ARGS := --customers 1000 --events 50000 --seed 20240101 --messiness light
 sample: venv
-	rm -rf $(CURDIR)/.sample_tmp
-	$(BIN)/python scripts/generate_data.py --out $(CURDIR)/.sample_tmp $(SAMPLE_ARGS)
-	mkdir -p seeds/sample/commerce seeds/sample/events
-	for t in customers product_catalog shopping_carts cart_items orders order_items returns return_items; do \
-		mv $(CURDIR)/.sample_tmp/$$t.csv seeds/sample/commerce/sample_$$t.csv; done
-	mv $(CURDIR)/.sample_tmp/events.csv seeds/sample/events/sample_events.csv
-	rm -rf $(CURDIR)/.sample_tmp
+	$(BIN)/python scripts/generate_data.py --out $(CURDIR)/data/sample $(SAMPLE_ARGS)
 
 # Spark: its own venv (.venv-spark), a build of everything on Spark, then the parity test
-# (tests/spark) against DuckDB. README, "Running on Spark".
+# (tests/spark) against DuckDB. docs/spark.md.
 spark-test:
 	bash scripts/spark_test.sh
 

@@ -6,18 +6,14 @@
 {%- set lookback_days = 30 %}
 {%- set min_m_score = 4 %}
 
-with customers as (
-    select * from {{ ref('dim_customers') }}
-),
+with customers as (select * from {{ ref('dim_customers') }}),
 
 abandoned_carts as (
     select * from {{ ref('fct_carts') }}
     where is_abandoned
 ),
 
-as_of as (
-    select * from {{ ref('int_commerce_as_of') }}
-),
+as_of as (select * from {{ ref('int_commerce_as_of') }}),
 
 recent_abandonment as (
     select

@@ -29,7 +29,9 @@ Usage: python scripts/bench.py [--tiers 1M,10M] [--runs 3] [--runs-large 1]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
+import functools
 import json
 import os
 import platform
@@ -112,10 +114,8 @@ def run_measured(command: list[str], env: dict | None = None,
                 pass
             if memory_cap is not None and peak > memory_cap:
                 for child in process.children(recursive=True) + [process]:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         child.kill()
-                    except psutil.Error:
-                        pass
                 process.wait()
                 raise MemoryCapExceeded(peak, time.perf_counter() - started)
             time.sleep(0.05)
@@ -206,7 +206,7 @@ def differing_mart_rows(db_a: Path, db_b: Path) -> int:
 def dbt_kpis(db_path: Path) -> dict:
     with duckdb.connect(str(db_path), read_only=True) as con:
         row = con.execute(f"select {', '.join(KPI_COLUMNS)} from marts.funnel_kpis").fetchone()
-    return {k: float(v) for k, v in zip(KPI_COLUMNS, row)}
+    return {k: float(v) for k, v in zip(KPI_COLUMNS, row, strict=True)}
 
 
 def append_one_day(raw: Path, target: Path, events_per_day: int) -> Path:
@@ -300,7 +300,7 @@ def main() -> int:
 
             print(f"[bench] {events:,} events: full dbt build x{runs}", flush=True)
             full = repeat(Measure("dbt build (all)"), runs,
-                          lambda: dbt_build(raw, db, memory_cap=memory_cap))
+                          functools.partial(dbt_build, raw, db, memory_cap=memory_cap))
             kpis = dbt_kpis(db) if full.failure is None else None
             clickstream = None
             if events <= LARGE_TIER:
@@ -309,21 +309,21 @@ def main() -> int:
                 click_db.parent.mkdir(parents=True, exist_ok=True)
                 clickstream = repeat(
                     Measure("dbt build (clickstream)"), runs,
-                    lambda: dbt_build(raw, click_db, {"enable_commerce": False},
+                    functools.partial(dbt_build, raw, click_db, {"enable_commerce": False},
                                       memory_cap=memory_cap),
                 )
             print(f"[bench] {events:,} events: floor and peer x{runs}", flush=True)
             floor = repeat(
                 Measure("floor (DuckDB SQL)"), runs,
-                lambda: run_measured([str(BIN / "python"), "scripts/bench_floor.py",
-                                      "--raw-path", str(raw)],
-                                     {"DUCKDB_TEMP_DIRECTORY": str(tier / "floor_tmp")},
-                                     memory_cap=memory_cap),
+                functools.partial(run_measured, [str(BIN / "python"), "scripts/bench_floor.py",
+                                                 "--raw-path", str(raw)],
+                                  {"DUCKDB_TEMP_DIRECTORY": str(tier / "floor_tmp")},
+                                  memory_cap=memory_cap),
             )
             peer = repeat(
                 Measure("peer (pandas KPIs)"), runs,
-                lambda: run_measured([str(BIN / "python"), "scripts/bench_peer.py",
-                                      "--raw-path", str(raw)], memory_cap=memory_cap),
+                functools.partial(run_measured, [str(BIN / "python"), "scripts/bench_peer.py",
+                                                 "--raw-path", str(raw)], memory_cap=memory_cap),
             )
             agreement = {}
             for name, measure in (("floor", floor), ("peer", peer)):
@@ -519,7 +519,7 @@ def plot(results: list[dict], results_dir: Path) -> None:
                   if r[key] is not None and r[key].failure is None]
         if points:
             name = next(r[key].name for r in results if r[key] is not None)
-            ax.plot(*zip(*points), style, label=name)
+            ax.plot(*zip(*points, strict=True), style, label=name)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("events")

@@ -138,7 +138,8 @@ def main() -> int:
     con.execute(SQL.format(reader=reader_for(args.raw_path), timeout=args.session_timeout_minutes))
     names = [d[0] for d in con.execute(KPIS).description]
     row = con.execute(KPIS).fetchone()
-    print(json.dumps({k: (float(v) if v is not None else None) for k, v in zip(names, row)}))
+    print(json.dumps({k: (float(v) if v is not None else None)
+                      for k, v in zip(names, row, strict=True)}))
     return 0
 
 

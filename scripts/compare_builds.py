@@ -11,9 +11,10 @@ Usage:
         [--datasets committed_sample,ecomgen_sample,light_s1,light_s2,heavy_s1,heavy_s2]
         [--workdir DIR] [--keep]
 
-Datasets: committed_sample (the seeds, no vars), ecomgen_sample (commerce only) and
-generator output (600 customers, 40,000 events; messiness light/heavy x seed 1/2),
-generated once by the new tree's generator and read by both trees through raw_path.
+Datasets: committed_sample (no vars: data/sample, or the seeds of older revisions),
+ecomgen_sample (commerce only) and generator output (600 customers, 40,000 events;
+messiness light/heavy x seed 1/2), generated once by the new tree's generator and read
+by both trees through raw_path.
 Builds run one after the other with `dbt build --exclude-resource-type unit_test`,
 each into its own folder <workdir>/<base|new>/<dataset>/. A revision is copied to
 <workdir>/src/ (git archive), removed at the end unless --keep; without --workdir the
@@ -62,7 +63,8 @@ class MartDiff:
             return "identical"
         if self.rows_a is None or self.rows_b is None:
             return f"DIFFERENT (missing in {'a' if self.rows_a is None else 'b'})"
-        notes = [f"{self.differing_rows} rows" if self.differing_rows is not None else "rows not compared"]
+        notes = [f"{self.differing_rows} rows" if self.differing_rows is not None
+                 else "rows not compared"]
         if self.rows_a != self.rows_b:
             notes.append(f"row count {self.rows_a} vs {self.rows_b}")
         if self.column_note:
@@ -94,7 +96,8 @@ def compare_marts(db_a: Path, db_b: Path, schema: str = "marts") -> list[MartDif
             if ca and cb and ca != cb:
                 only_a = ", ".join(f"{c} {t}" for c, t in ca if (c, t) not in cb) or "-"
                 only_b = ", ".join(f"{c} {t}" for c, t in cb if (c, t) not in ca) or "-"
-                diff.column_note = f"a: {only_a} / b: {only_b}" if only_a + only_b != "--" else "order"
+                diff.column_note = (f"a: {only_a} / b: {only_b}" if only_a + only_b != "--"
+                                    else "order")
             elif ca and cb:  # same columns: compare the rows as multisets
                 diff.differing_rows = count(
                     f"(select * from {ta} except all select * from {tb}) union all"
@@ -140,7 +143,8 @@ def dbt_build(tree: Path, out: Path, dbt_vars: dict) -> float:
            "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     start = time.monotonic()
     run([str(DBT), "build", "--project-dir", str(tree), "--profiles-dir", str(tree),
-         "--target", "duckdb", "--target-path", str(out / "target"), "--log-path", str(out / "logs"),
+         "--target", "duckdb", "--target-path", str(out / "target"),
+         "--log-path", str(out / "logs"),
          "--no-partial-parse", "--exclude-resource-type", "unit_test",
          "--vars", json.dumps(dbt_vars)], env, cwd=tree)
     return time.monotonic() - start
@@ -186,14 +190,17 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(copies, ignore_errors=True)
     results: dict[str, list[MartDiff]] = {}
     try:
-        print(f"base: {describe_rev(args.base_rev)}\nnew:  {describe_rev(args.new_rev)}", flush=True)
+        print(f"base: {describe_rev(args.base_rev)}\nnew:  {describe_rev(args.new_rev)}",
+              flush=True)
         trees = {"base": checkout(args.base_rev, copies / "base"),
                  "new": checkout(args.new_rev, copies / "new") if args.new_rev else PROJECT_DIR}
         for i, name in enumerate(datasets, 1):
             dbt_vars = dataset_vars(name, trees["new"], workdir / "data")
             for tree in ("base", "new"):
-                print(f"[{i}/{len(datasets)}] {name}: dbt build of {tree} ...", end=" ", flush=True)
-                print(f"{dbt_build(trees[tree], workdir / tree / name, dbt_vars):.0f} s", flush=True)
+                print(f"[{i}/{len(datasets)}] {name}: dbt build of {tree} ...", end=" ",
+                      flush=True)
+                seconds = dbt_build(trees[tree], workdir / tree / name, dbt_vars)
+                print(f"{seconds:.0f} s", flush=True)
             results[name] = compare_marts(workdir / "base" / name / "warehouse.duckdb",
                                           workdir / "new" / name / "warehouse.duckdb")
     except StepFailed as failure:
@@ -213,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             rows = d.rows_a if d.rows_a is not None else d.rows_b
             print(f"{name:<17} {d.mart:<{width}} {rows:>7}  {d.describe()}")
         if not diffs:  # nothing compared proves nothing
-            print(f"{name:<17} {'(no marts)':<{width}} {0:>7}  DIFFERENT (no tables in schema marts)")
+            print(f"{name:<17} {'(no marts)':<{width}} {0:>7}  "
+                  "DIFFERENT (no tables in schema marts)")
     different = sum(not d.identical for diffs in results.values() for d in diffs)
     different += sum(not diffs for diffs in results.values())
     if different:

@@ -6,7 +6,7 @@
 #   2. clears Spark's local state: the warehouse and Derby metastore under
 #      $SPARK_STATE_DIR (default warehouse/spark) and any metastore_db,
 #      spark-warehouse, derby.log left at the project root;
-#   3. dbt build --target spark on the committed sample (seeds, every model,
+#   3. dbt build --target spark on the committed sample (data/sample; every model,
 #      data test and unit test);
 #   4. pytest tests/spark: every mart of that Spark build against a DuckDB build
 #      of the same sample (same rows; numbers equal within floating-point

@@ -108,7 +108,7 @@ def main() -> int:
                 f"select {', '.join(c for c, _, _ in columns)} from marts.{mart}"
             ).fetchone()
             print(f"\n{title}:")
-            for (column, label, pattern), value in zip(columns, values):
+            for (_column, label, pattern), value in zip(columns, values, strict=True):
                 print(f"  {label:<44} {format_value(value, pattern)}")
     return 0
 

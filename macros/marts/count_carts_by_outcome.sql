@@ -2,7 +2,8 @@
     Aggregate columns counting carts by cart_outcome, and the value converted
     and abandoned: converted_carts, abandoned_carts, emptied_carts, open_carts,
     unknown_carts, converted_value, abandoned_value. For a select with a
-    group by over fct_carts (or one row without it).
+    group by over carts with cart_outcome and cart_value (int_carts_classified,
+    fct_carts), or one row without it.
 -#}
 {% macro count_carts_by_outcome() -%}
     count(case when cart_outcome = 'converted' then 1 end)

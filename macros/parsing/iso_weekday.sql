@@ -3,6 +3,10 @@
     {{ return(adapter.dispatch('iso_weekday', 'ecommerce_behavior')(column)) }}
 {%- endmacro %}
 
-{% macro default__iso_weekday(column) -%}
+{% macro duckdb__iso_weekday(column) -%}
     isodow({{ column }})
+{%- endmacro %}
+
+{% macro default__iso_weekday(column) -%}
+    {{ not_supported_on_adapter('iso_weekday') }}
 {%- endmacro %}

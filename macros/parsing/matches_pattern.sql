@@ -3,6 +3,10 @@
     {{ return(adapter.dispatch('matches_pattern', 'ecommerce_behavior')(expression, pattern)) }}
 {%- endmacro %}
 
-{% macro default__matches_pattern(expression, pattern) -%}
+{% macro duckdb__matches_pattern(expression, pattern) -%}
     regexp_matches({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro default__matches_pattern(expression, pattern) -%}
+    {{ not_supported_on_adapter('matches_pattern') }}
 {%- endmacro %}

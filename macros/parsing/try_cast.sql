@@ -7,6 +7,10 @@
     {{ return(adapter.dispatch('try_cast', 'ecommerce_behavior')(expression, data_type)) }}
 {%- endmacro %}
 
-{% macro default__try_cast(expression, data_type) -%}
+{% macro duckdb__try_cast(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro default__try_cast(expression, data_type) -%}
+    {{ not_supported_on_adapter('try_cast') }}
 {%- endmacro %}

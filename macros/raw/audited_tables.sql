@@ -1,25 +1,18 @@
 {#-
-    The raw tables of the enabled families, each with its base model (one row
-    per raw row) and staging model (the rows kept): what data_quality_audit
-    reports on and what its balance test checks.
+    The raw tables of the enabled families, each with its three staging models:
+    `staging` (stg_: one row per raw row, typed and checked), `valid` (the rows
+    to use) and `quarantine` (the rows rejected, with their reason). What
+    data_quality_audit reports on and assert_audit_balances checks.
 -#}
 {% macro audited_tables() %}
     {%- set tables = [] -%}
-    {%- if raw_family_enabled('commerce') -%}
-        {%- do tables.extend([
-            {'source_table': 'customers', 'base': 'base_ecom__customers', 'staging': 'stg_ecom__customers'},
-            {'source_table': 'product_catalog', 'base': 'base_ecom__products', 'staging': 'stg_ecom__products'},
-            {'source_table': 'shopping_carts', 'base': 'base_ecom__carts', 'staging': 'stg_ecom__carts'},
-            {'source_table': 'cart_items', 'base': 'base_ecom__cart_items', 'staging': 'stg_ecom__cart_items'},
-            {'source_table': 'orders', 'base': 'base_ecom__orders', 'staging': 'stg_ecom__orders'},
-            {'source_table': 'order_items', 'base': 'base_ecom__order_items', 'staging': 'stg_ecom__order_items'},
-            {'source_table': 'returns', 'base': 'base_ecom__returns', 'staging': 'stg_ecom__returns'},
-            {'source_table': 'return_items', 'base': 'base_ecom__return_items', 'staging': 'stg_ecom__return_items'},
-        ]) -%}
-    {%- endif -%}
-    {%- if raw_family_enabled('events') -%}
-        {%- do tables.append(
-            {'source_table': 'events', 'base': 'base_clickstream__events', 'staging': 'stg_clickstream__events'}) -%}
-    {%- endif -%}
+    {%- for table_name, spec in raw_contract().items() if raw_family_enabled(spec['family']) -%}
+        {%- do tables.append({
+            'source_table': table_name,
+            'staging': 'stg_' ~ spec['staged_as'],
+            'valid': 'valid_' ~ spec['staged_as'],
+            'quarantine': 'quarantine_' ~ spec['staged_as'],
+        }) -%}
+    {%- endfor -%}
     {{ return(tables) }}
 {% endmacro %}

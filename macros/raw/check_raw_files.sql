@@ -1,6 +1,7 @@
 {#-
-    Runs once before every dbt command (on-run-start). Checks that each raw
-    table of an enabled family can be read: with raw_path, exactly one file
+    Runs once before every dbt command (on-run-start), before
+    create_raw_relations. Checks that each raw table of an enabled family can be
+    read: from files (raw_path, or the committed sample), exactly one file
     <table>.csv or <table>.parquet with every contract column; in warehouse
     mode, the source table with every contract column. All problems are
     reported together in one message that says what to do.
@@ -13,28 +14,28 @@
         {%- set family = spec['family'] -%}
         {%- set switch_hint = "or switch the " ~ family ~ " family off with --vars '{" ~ switches[family] ~ ": false}'" -%}
         {%- if raw_family_enabled(family) -%}
-            {%- if var('raw_path', none) is not none -%}
+            {%- if raw_folder(family) is not none -%}
                 {%- set files = list_raw_files(table_name) -%}
                 {%- if files | length == 0 -%}
                     {%- do problems.append(
                         "no file " ~ table_name ~ ".csv or " ~ table_name ~ ".parquet in raw_path '"
-                        ~ var('raw_path') ~ "': add it, " ~ switch_hint ~ ".") -%}
+                        ~ raw_folder(family) ~ "': add it, " ~ switch_hint ~ ".") -%}
                 {%- elif files | length > 1 -%}
                     {%- do problems.append(
                         "both " ~ table_name ~ ".csv and " ~ table_name ~ ".parquet are in raw_path '"
-                        ~ var('raw_path') ~ "': keep only one of them.") -%}
+                        ~ raw_folder(family) ~ "': keep only one of them.") -%}
                 {%- else -%}
-                    {%- set missing = missing_columns(spec['columns'], raw_file_columns(files[0])) -%}
+                    {%- set missing = missing_columns(raw_column_names(table_name), raw_file_columns(files[0])) -%}
                     {%- if missing -%}
                         {%- do problems.append(
                             "file " ~ files[0] ~ " lacks column(s) " ~ missing | join(', ')
                             ~ ". The " ~ table_name ~ " table needs the columns "
-                            ~ spec['columns'] | join(', ')
+                            ~ raw_column_names(table_name) | join(', ')
                             ~ " (docs/raw_data.md); add the missing ones to the header (values may be empty).") -%}
                     {%- endif -%}
                 {%- endif -%}
             {%- elif var(family ~ '_source_schema', none) is not none -%}
-                {%- set source_name = 'ecom' if family == 'commerce' else 'clickstream' -%}
+                {%- set source_name = raw_source_name(family) -%}
                 {%- set relation = adapter.get_relation(
                     database=source(source_name, table_name).database,
                     schema=source(source_name, table_name).schema,
@@ -45,7 +46,7 @@
                         ~ family ~ "_source_database / " ~ family ~ "_source_schema, " ~ switch_hint ~ ".") -%}
                 {%- else -%}
                     {%- set found = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-                    {%- set missing = missing_columns(spec['columns'], found) -%}
+                    {%- set missing = missing_columns(raw_column_names(table_name), found) -%}
                     {%- if missing -%}
                         {%- do problems.append(
                             "warehouse table " ~ relation ~ " lacks column(s) " ~ missing | join(', ')
@@ -66,6 +67,10 @@
 {#- Lower-cased column names of a raw file. -#}
 {% macro raw_file_columns(path) %}
     {{ return(adapter.dispatch('raw_file_columns', 'ecommerce_behavior')(path)) }}
+{% endmacro %}
+
+{% macro default__raw_file_columns(path) %}
+    {{ not_supported_on_adapter('raw_file_columns') }}
 {% endmacro %}
 
 {% macro duckdb__raw_file_columns(path) %}

@@ -1,11 +1,12 @@
 {#-
-    The contract columns of a raw table, renamed with the prefix `raw_` so that
-    a base model can keep the text as read next to the typed column of the
-    same name: `cart_id as raw_cart_id, ...`.
+    The contract columns of a raw table as text, renamed with the prefix `raw_`
+    so that a staging model can keep the text as read next to the typed column
+    of the same name: `cast(cart_id as <text>) as raw_cart_id, ...`. Parquet
+    files and warehouse tables may carry real types: they are read as text too.
 -#}
 {% macro select_raw_columns(table_name) -%}
-    {%- for column in raw_contract()[table_name]['columns'] %}
-        {{ column }} as raw_{{ column }}{{ ',' if not loop.last }}
+    {%- for column in raw_column_names(table_name) %}
+        cast({{ column }} as {{ dbt.type_string() }}) as raw_{{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
 
@@ -18,10 +19,10 @@
     {#- the order is irrelevant among identical rows; some engines require one -#}
     row_number() over (
         partition by
-        {%- for column in raw_contract()[table_name]['columns'] %}
+        {%- for column in raw_column_names(table_name) %}
             raw_{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
-        order by raw_{{ raw_contract()[table_name]['columns'][0] }}
+        order by raw_{{ raw_column_names(table_name)[0] }}
     )
 {%- endmacro %}
 
@@ -37,7 +38,7 @@
     dense_rank() over (
         partition by {{ key_expressions | join(', ') }}
         order by
-        {%- for column in raw_contract()[table_name]['columns'] %}
+        {%- for column in raw_column_names(table_name) %}
             raw_{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     )
@@ -52,10 +53,14 @@
     {{ return(adapter.dispatch('raw_values_json', 'ecommerce_behavior')(table_name)) }}
 {%- endmacro %}
 
-{% macro default__raw_values_json(table_name) -%}
+{% macro duckdb__raw_values_json(table_name) -%}
     cast(json_object(
-        {%- for column in raw_contract()[table_name]['columns'] %}
+        {%- for column in raw_column_names(table_name) %}
             '{{ column }}', raw_{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     ) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro default__raw_values_json(table_name) -%}
+    {{ not_supported_on_adapter('raw_values_json') }}
 {%- endmacro %}

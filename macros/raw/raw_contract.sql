@@ -1,49 +1,93 @@
 {#-
-    The raw data contract (docs/raw_data.md) in one place:
-    for each raw table, its family and the columns the project reads. Used to
-    read files, to check them before a run, and to keep rejected rows' raw
-    values. Extra columns in a user's file are ignored; a missing one is an
-    error (see check_raw_files).
+    The raw data contract (docs/raw_data.md) in one place. For each raw table:
+    its family, the name its staging models carry (`stg_<staged_as>`,
+    `valid_<staged_as>`, `quarantine_<staged_as>`) and its columns, each as
+    '<raw column> <kind>' or '<raw column> <kind> as <staged name>'. The kind
+    says how staging reads the text (typed_raw_columns): text, label,
+    integer, money, date, timestamp, boolean; `custom` when the staging model
+    reads it itself. Used to read files, to check them before a run, to type
+    them, to keep rejected rows' raw values and to audit every table. Extra
+    columns in a user's file are ignored; a missing one is an error
+    (check_raw_files).
 -#}
 {% macro raw_contract() %}
     {{ return({
-        'customers': {'family': 'commerce', 'columns': [
-            'customer_id', 'first_name', 'last_name', 'email', 'phone_number',
-            'signup_date', 'gender', 'age', 'is_guest', 'customer_status',
-            'signup_channel', 'loyalty_tier', 'initial_loyalty_tier',
-            'email_verified', 'marketing_opt_in', 'mailing_address',
-            'billing_address', 'loyalty_enrollment_date', 'clv_bucket']},
-        'product_catalog': {'family': 'commerce', 'columns': [
-            'product_id', 'product_name', 'category', 'unit_price', 'cost_price',
-            'inventory_quantity']},
-        'shopping_carts': {'family': 'commerce', 'columns': [
-            'cart_id', 'customer_id', 'created_at', 'updated_at', 'cart_total',
-            'status']},
-        'cart_items': {'family': 'commerce', 'columns': [
-            'cart_item_id', 'cart_id', 'product_id', 'product_name', 'category',
-            'added_at', 'quantity', 'unit_price']},
-        'orders': {'family': 'commerce', 'columns': [
-            'order_id', 'total_items', 'order_date', 'customer_id', 'email',
-            'order_channel', 'is_expedited', 'customer_tier', 'gross_total',
-            'net_total', 'total_discount_amount', 'payment_method',
-            'shipping_speed', 'shipping_cost', 'agent_id', 'actual_shipping_cost',
-            'payment_processing_fee', 'shipping_address', 'billing_address',
-            'clv_bucket', 'is_reactivated']},
-        'order_items': {'family': 'commerce', 'columns': [
-            'order_id', 'product_id', 'product_name', 'category', 'quantity',
-            'unit_price', 'discount_amount', 'cost_price']},
-        'returns': {'family': 'commerce', 'columns': [
-            'return_id', 'order_id', 'customer_id', 'email', 'return_date',
-            'reason', 'return_type', 'refunded_amount', 'return_channel',
-            'agent_id', 'refund_method']},
-        'return_items': {'family': 'commerce', 'columns': [
-            'return_item_id', 'return_id', 'order_id', 'product_id',
-            'product_name', 'category', 'quantity_returned', 'unit_price',
-            'cost_price', 'refunded_amount']},
-        'events': {'family': 'events', 'columns': [
-            'event_time', 'event_type', 'product_id', 'category_id',
-            'category_code', 'brand', 'price', 'user_id', 'user_session']},
+        'customers': {'family': 'commerce', 'staged_as': 'ecom__customers', 'columns': [
+            'customer_id text', 'first_name text', 'last_name text', 'email text',
+            'phone_number text', 'signup_date date', 'gender label', 'age custom',
+            'is_guest boolean as is_guest_value', 'customer_status label',
+            'signup_channel label', 'loyalty_tier label', 'initial_loyalty_tier label',
+            'email_verified boolean as is_email_verified',
+            'marketing_opt_in boolean as is_marketing_opt_in', 'mailing_address text',
+            'billing_address text', 'loyalty_enrollment_date date', 'clv_bucket label']},
+        'product_catalog': {'family': 'commerce', 'staged_as': 'ecom__products', 'columns': [
+            'product_id integer', 'product_name label', 'category label', 'unit_price money',
+            'cost_price money', 'inventory_quantity integer']},
+        'shopping_carts': {'family': 'commerce', 'staged_as': 'ecom__carts', 'columns': [
+            'cart_id text', 'customer_id text', 'created_at timestamp',
+            'updated_at timestamp', 'cart_total money', 'status label as status_value']},
+        'cart_items': {'family': 'commerce', 'staged_as': 'ecom__cart_items', 'columns': [
+            'cart_item_id integer', 'cart_id text', 'product_id integer',
+            'product_name label', 'category label', 'added_at timestamp',
+            'quantity integer', 'unit_price money']},
+        'orders': {'family': 'commerce', 'staged_as': 'ecom__orders', 'columns': [
+            'order_id text', 'total_items integer', 'order_date timestamp as ordered_at',
+            'customer_id text', 'email text', 'order_channel label', 'is_expedited boolean',
+            'customer_tier label', 'gross_total money', 'net_total money',
+            'total_discount_amount money', 'payment_method label', 'shipping_speed label',
+            'shipping_cost money', 'agent_id text', 'actual_shipping_cost money',
+            'payment_processing_fee money', 'shipping_address text', 'billing_address text',
+            'clv_bucket label', 'is_reactivated boolean']},
+        'order_items': {'family': 'commerce', 'staged_as': 'ecom__order_items', 'columns': [
+            'order_id text', 'product_id integer', 'product_name label', 'category label',
+            'quantity integer', 'unit_price money', 'discount_amount money',
+            'cost_price money']},
+        'returns': {'family': 'commerce', 'staged_as': 'ecom__returns', 'columns': [
+            'return_id text', 'order_id text', 'customer_id text', 'email text',
+            'return_date date', 'reason label as return_reason', 'return_type label',
+            'refunded_amount money', 'return_channel label', 'agent_id text',
+            'refund_method label']},
+        'return_items': {'family': 'commerce', 'staged_as': 'ecom__return_items', 'columns': [
+            'return_item_id integer', 'return_id text', 'order_id text', 'product_id integer',
+            'product_name label', 'category label', 'quantity_returned integer',
+            'unit_price money', 'cost_price money', 'refunded_amount money']},
+        'events': {'family': 'events', 'staged_as': 'clickstream__events', 'columns': [
+            'event_time custom', 'event_type label', 'product_id integer',
+            'category_id integer', 'category_code label', 'brand label', 'price money',
+            'user_id integer', 'user_session text']},
     }) }}
+{% endmacro %}
+
+
+{#- The raw column names of a table, in contract order. -#}
+{% macro raw_column_names(table_name) %}
+    {%- set names = [] -%}
+    {%- for spec in raw_contract()[table_name]['columns'] -%}
+        {%- do names.append(spec.split(' ')[0]) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{% endmacro %}
+
+
+{#-
+    The typed columns of a raw table for its stg_ model, as a select list:
+    `parse_<kind>(raw_<column>) as <staged name>, ...` for every contract column
+    but the `custom` ones (the staging model types those itself).
+-#}
+{% macro typed_raw_columns(table_name) %}
+    {%- set parsers = {
+        'text': clean_text, 'label': normalize_label, 'integer': parse_integer,
+        'money': parse_money, 'date': parse_date, 'timestamp': parse_timestamp,
+        'boolean': parse_boolean} -%}
+    {%- set typed = [] -%}
+    {%- for spec in raw_contract()[table_name]['columns'] -%}
+        {%- set words = spec.split(' ') -%}
+        {%- if words[1] != 'custom' -%}
+            {%- set staged_name = words[3] if words | length == 4 else words[0] -%}
+            {%- do typed.append(parsers[words[1]]('raw_' ~ words[0]) ~ ' as ' ~ staged_name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(typed | join(',\n        ')) }}
 {% endmacro %}
 
 

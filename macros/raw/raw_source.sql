@@ -1,44 +1,117 @@
 {#-
-    The relation (or table expression) a base model reads a raw table from,
-    in the order of precedence of the mart interface (docs/overview.md):
-      1. var raw_path: the file <raw_path>/<table>.csv or .parquet;
-      2. var <family>_source_schema set: the declared source (warehouse tables);
-      3. otherwise the committed sample seed `sample_<table>`.
-    Every column is read as text; base models type it, so that a bad value is
-    quarantined with a reason instead of failing the load.
+    Where the raw tables come from, in this order (docs/overview.md, "Where the
+    raw data comes from"):
+      1. var raw_path: the files <raw_path>/<table>.csv or <table>.parquet;
+      2. var <family>_source_schema: tables already in the warehouse;
+      3. otherwise the committed sample: the files data/sample/<table>.csv.
+    Staging reads every raw table with source() in every mode: in warehouse mode
+    the sources point at the user's tables; otherwise create_raw_relations()
+    (on-run-start) exposes the files as the source relations, in schema `raw`
+    under the table names (`raw.customers`, ..., `raw.events`).
 -#}
-{% macro raw_source(source_name, table_name) %}
-    {%- set family = raw_contract()[table_name]['family'] -%}
+
+{#- The folder a family's raw files are read from; none in warehouse mode. -#}
+{% macro raw_folder(family) %}
     {%- if var('raw_path', none) is not none -%}
-        {{ read_raw_file(table_name) }}
+        {{ return(var('raw_path') | string) }}
     {%- elif var(family ~ '_source_schema', none) is not none -%}
-        {{ source(source_name, table_name) }}
+        {{ return(none) }}
     {%- else -%}
-        {{ ref('sample_' ~ table_name) }}
+        {{ return(committed_sample_folder()) }}
     {%- endif -%}
 {% endmacro %}
 
 
-{#- The file of a raw table in raw_path: csv or parquet (check_raw_files rejects both/neither). -#}
+{#-
+    The committed sample (output of scripts/generate_data.py): data/sample in the
+    project folder, wherever dbt is started from (dbt's programmatic runner does
+    not change into the project folder).
+-#}
+{% macro committed_sample_folder() %}
+    {{ return((invocation_args_dict.get('project_dir') or '.') ~ '/data/sample') }}
+{% endmacro %}
+
+
+{#- The dbt source that holds a family's raw tables. -#}
+{% macro raw_source_name(family) %}
+    {{ return({'commerce': 'ecom', 'events': 'clickstream'}[family]) }}
+{% endmacro %}
+
+
+{#-
+    Runs once before every dbt command (on-run-start), after check_raw_files:
+    each raw table of an enabled family that is read from a file becomes its
+    source relation (a view on DuckDB, an external table on Spark), so that
+    source() finds it.
+-#}
+{% macro create_raw_relations() %}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- for table_name, spec in raw_contract().items() -%}
+        {%- if raw_family_enabled(spec['family']) and raw_folder(spec['family']) is not none -%}
+            {%- set relation = source(raw_source_name(spec['family']), table_name) -%}
+            {%- do adapter.create_schema(api.Relation.create(
+                database=relation.database, schema=relation.schema)) -%}
+            {%- do create_raw_relation(relation, raw_file_path(table_name), raw_column_names(table_name)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{#- Create (or replace) `relation` over the raw file at `path`, with every contract column. -#}
+{% macro create_raw_relation(relation, path, columns) %}
+    {{ return(adapter.dispatch('create_raw_relation', 'ecommerce_behavior')(relation, path, columns)) }}
+{% endmacro %}
+
+{% macro default__create_raw_relation(relation, path, columns) %}
+    {{ not_supported_on_adapter('create_raw_relation') }}
+{% endmacro %}
+
+{#-
+    Every column of the relation is text, as the raw contract reads it: a csv is
+    read as text, a parquet file's columns are cast to text (unit tests of the
+    staging models mock the source with text fixtures).
+-#}
+{% macro duckdb__create_raw_relation(relation, path, columns) %}
+    {%- if path.endswith('.parquet') -%}
+        {%- set reader = "read_parquet('" ~ path ~ "')" -%}
+    {%- else -%}
+        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true)" -%}
+    {%- endif -%}
+    {%- set text_columns = [] -%}
+    {%- for column in columns -%}
+        {%- do text_columns.append("cast(" ~ column ~ " as varchar) as " ~ column) -%}
+    {%- endfor -%}
+    {%- do run_query(
+        "create or replace view " ~ relation ~ " as select "
+        ~ text_columns | join(', ') ~ " from " ~ reader) -%}
+{% endmacro %}
+
+
+{#- The file of a raw table in its folder: csv or parquet (check_raw_files rejects both/neither). -#}
 {% macro raw_file_path(table_name) %}
     {%- set found = list_raw_files(table_name) -%}
     {%- if found | length == 1 -%}
         {{ return(found[0]) }}
     {%- else -%}
         {#- at parse time, or when the check has already failed: a placeholder -#}
-        {{ return(var('raw_path') ~ '/' ~ table_name ~ '.csv') }}
+        {{ return(raw_folder(raw_contract()[table_name]['family']) ~ '/' ~ table_name ~ '.csv') }}
     {%- endif -%}
 {% endmacro %}
 
 
-{#- The files <raw_path>/<table>.csv and <raw_path>/<table>.parquet that exist. -#}
+{#- The files <folder>/<table>.csv and <folder>/<table>.parquet that exist. -#}
 {% macro list_raw_files(table_name) %}
     {{ return(adapter.dispatch('list_raw_files', 'ecommerce_behavior')(table_name)) }}
 {% endmacro %}
 
+{% macro default__list_raw_files(table_name) %}
+    {{ not_supported_on_adapter('list_raw_files') }}
+{% endmacro %}
+
 {% macro duckdb__list_raw_files(table_name) %}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set base = var('raw_path') ~ '/' ~ table_name -%}
+    {%- set base = raw_folder(raw_contract()[table_name]['family']) ~ '/' ~ table_name -%}
     {%- set query -%}
         select file from glob('{{ base }}.csv')
         union all
@@ -46,30 +119,4 @@
         order by file
     {%- endset -%}
     {{ return(run_query(query).columns[0].values() | list) }}
-{% endmacro %}
-
-
-{#- A table expression reading a raw file with every column as text. -#}
-{% macro read_raw_file(table_name) %}
-    {{ return(adapter.dispatch('read_raw_file', 'ecommerce_behavior')(table_name)) }}
-{% endmacro %}
-
-{% macro duckdb__read_raw_file(table_name) %}
-    {%- set path = raw_file_path(table_name) -%}
-    {%- set columns = raw_contract()[table_name]['columns'] -%}
-    {%- if path.endswith('.parquet') -%}
-        {#- a user's parquet may carry real types: read them as text like a csv -#}
-        (
-            select
-            {%- for column in columns %}
-                cast({{ column }} as varchar) as {{ column }}{{ ',' if not loop.last }}
-            {%- endfor %}
-            from read_parquet('{{ path }}')
-        )
-    {%- else -%}
-        (
-            select {{ columns | join(', ') }}
-            from read_csv('{{ path }}', header = true, all_varchar = true)
-        )
-    {%- endif -%}
 {% endmacro %}

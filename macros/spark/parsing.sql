@@ -20,18 +20,6 @@
 {%- endmacro %}
 
 
-{#-
-    The same normalisation as the default (` UTC` suffix dropped, `T` -> space);
-    the session time zone is UTC (profiles.yml), so the timestamp is the UTC
-    wall-clock time, as on DuckDB.
--#}
-{% macro spark__parse_timestamp(column) -%}
-    {{ try_cast(
-        "replace(regexp_replace(" ~ clean_text(column) ~ ", ' ?UTC$', ''), 'T', ' ')",
-        api.Column.translate_type('timestamp')) }}
-{%- endmacro %}
-
-
 {#- weekday() is 0 = Monday ... 6 = Sunday. -#}
 {% macro spark__iso_weekday(column) -%}
     (weekday({{ column }}) + 1)

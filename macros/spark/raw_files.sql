@@ -1,11 +1,10 @@
 {#-
-    Raw files (var raw_path) on Spark: the Spark versions of list_raw_files,
-    read_raw_file and raw_file_columns (macros/raw/). Spark reads a file through
-    a temporary view `raw_file__<table>` over the file (csv: header, RFC 4180
-    quotes, quoted line breaks, every column as text; parquet: its own types,
-    cast to text in read_raw_file). The view is (re)created when the macro runs:
-    in the same session as the statement that reads it, on a `session` target
-    and on a `thrift` connection alike.
+    Raw files (raw_path, or the committed sample) on Spark: the Spark versions
+    of list_raw_files, create_raw_relation and raw_file_columns (macros/raw/).
+    The source relation of a raw file is an external table over the file (csv:
+    header, RFC 4180 quotes, quoted line breaks, every column as text; parquet:
+    its own types, cast to text in staging), replaced on every run. The check of
+    a file's columns reads it through a temporary view `raw_file__<name>`.
 -#}
 
 {#-
@@ -16,7 +15,7 @@
 -#}
 {% macro spark__list_raw_files(table_name) %}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set folder = var('raw_path') | string -%}
+    {%- set folder = raw_folder(raw_contract()[table_name]['family']) -%}
     {%- set view = 'raw_files__' ~ table_name -%}
     {%- do run_query(
         "create or replace temporary view " ~ view ~ " using binaryFile options ("
@@ -49,20 +48,22 @@
 {% endmacro %}
 
 
+{#- How Spark reads a raw file: `using csv options (...)` or `using parquet options (...)`. -#}
+{% macro spark_raw_file_options(path) %}
+    {%- if path.endswith('.parquet') -%}
+        {{ return("using parquet options (path '" ~ path ~ "')") }}
+    {%- else -%}
+        {{ return("using csv options (path '" ~ path ~ "', header 'true', "
+            ~ "inferSchema 'false', multiLine 'true', quote '\"', escape '\"', "
+            ~ "mode 'PERMISSIVE')") }}
+    {%- endif -%}
+{% endmacro %}
+
+
 {#- Create (or replace) the temporary view over a raw file; returns its name. -#}
 {% macro spark_raw_file_view(path) %}
-    {%- set name = path.split('/')[-1] -%}
-    {%- set view = 'raw_file__' ~ name.replace('.', '_') -%}
-    {%- if path.endswith('.parquet') -%}
-        {%- set ddl = "create or replace temporary view " ~ view
-            ~ " using parquet options (path '" ~ path ~ "')" -%}
-    {%- else -%}
-        {%- set ddl = "create or replace temporary view " ~ view
-            ~ " using csv options (path '" ~ path ~ "', header 'true', "
-            ~ "inferSchema 'false', multiLine 'true', quote '\"', escape '\"', "
-            ~ "mode 'PERMISSIVE')" -%}
-    {%- endif -%}
-    {%- do run_query(ddl) -%}
+    {%- set view = 'raw_file__' ~ path.split('/')[-1].replace('.', '_') -%}
+    {%- do run_query("create or replace temporary view " ~ view ~ " " ~ spark_raw_file_options(path)) -%}
     {{ return(view) }}
 {% endmacro %}
 
@@ -74,20 +75,25 @@
 {% endmacro %}
 
 
-{#- A table expression reading a raw file with every column as text. -#}
-{% macro spark__read_raw_file(table_name) %}
-    {%- set path = raw_file_path(table_name) -%}
-    {%- set columns = raw_contract()[table_name]['columns'] -%}
-    {%- if execute -%}
-        {%- set view = spark_raw_file_view(path) -%}
-    {%- else -%}
-        {%- set view = 'raw_file__' ~ path.split('/')[-1].replace('.', '_') -%}
+{#-
+    The source relation over a raw file, dropped and created again, every column
+    text: a csv file is an external table (read as text); a parquet file, whose
+    columns may carry types, a view casting the contract columns to text.
+-#}
+{% macro spark__create_raw_relation(relation, path, columns) %}
+    {%- set existing = adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+    {%- if existing is not none -%}
+        {%- do adapter.drop_relation(existing) -%}
     {%- endif -%}
-    (
-        select
-        {%- for column in columns %}
-            cast({{ column }} as string) as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
-        from {{ view }}
-    ) as raw_file
+    {%- if path.endswith('.parquet') -%}
+        {%- set text_columns = [] -%}
+        {%- for column in columns -%}
+            {%- do text_columns.append("cast(" ~ column ~ " as string) as " ~ column) -%}
+        {%- endfor -%}
+        {%- do run_query("create view " ~ relation ~ " as select " ~ text_columns | join(', ')
+            ~ " from parquet.`" ~ path ~ "`") -%}
+    {%- else -%}
+        {%- do run_query("create table " ~ relation ~ " " ~ spark_raw_file_options(path)) -%}
+    {%- endif -%}
 {% endmacro %}

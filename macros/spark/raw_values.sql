@@ -6,7 +6,7 @@
 {% macro spark__raw_values_json(table_name) -%}
     to_json(
         named_struct(
-        {%- for column in raw_contract()[table_name]['columns'] %}
+        {%- for column in raw_column_names(table_name) %}
             '{{ column }}', raw_{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
         ),

@@ -3,6 +3,11 @@
     {{ return(adapter.dispatch('median', 'ecommerce_behavior')(expression)) }}
 {%- endmacro %}
 
-{% macro default__median(expression) -%}
+{% macro duckdb__median(expression) -%}
     quantile_cont({{ expression }}, 0.5)
+{%- endmacro %}
+
+{#- the SQL standard's form (PostgreSQL, Snowflake, Redshift, ...) -#}
+{% macro default__median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
 {%- endmacro %}

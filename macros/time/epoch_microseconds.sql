@@ -3,6 +3,10 @@
     {{ return(adapter.dispatch('epoch_microseconds', 'ecommerce_behavior')(column)) }}
 {%- endmacro %}
 
-{% macro default__epoch_microseconds(column) -%}
+{% macro duckdb__epoch_microseconds(column) -%}
     epoch_us({{ column }})
+{%- endmacro %}
+
+{% macro default__epoch_microseconds(column) -%}
+    {{ not_supported_on_adapter('epoch_microseconds') }}
 {%- endmacro %}

@@ -8,6 +8,10 @@
     {{ return(adapter.dispatch('seconds_between', 'ecommerce_behavior')(start, end)) }}
 {%- endmacro %}
 
-{% macro default__seconds_between(start, end) -%}
+{% macro duckdb__seconds_between(start, end) -%}
     (date_diff('microsecond', {{ start }}, {{ end }}) / 1000000.0)
+{%- endmacro %}
+
+{% macro default__seconds_between(start, end) -%}
+    {{ not_supported_on_adapter('seconds_between') }}
 {%- endmacro %}

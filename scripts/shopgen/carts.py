@@ -13,13 +13,31 @@ from dataclasses import dataclass
 import numpy as np
 
 from .calendar import Calendar
-from .common import (DAY_S, DAY_US, HOUR_US, MIN_US, SEC_US, position_in_segment,
-                     segment_cumsum, segment_last, segment_starts, segment_sum, take_segments)
+from .common import (
+    DAY_S,
+    DAY_US,
+    HOUR_US,
+    MIN_US,
+    SEC_US,
+    position_in_segment,
+    segment_cumsum,
+    segment_last,
+    segment_starts,
+    segment_sum,
+    take_segments,
+)
 from .customers import Customers
 from .options import Mess
 from .products import Products
-from .vocab import (BASE_STATUS_P, LINE_COUNT_P, QUANTITY_P, ST_ABANDONED, ST_CONVERTED,
-                    ST_EMPTIED, ST_OPEN)
+from .vocab import (
+    BASE_STATUS_P,
+    LINE_COUNT_P,
+    QUANTITY_P,
+    ST_ABANDONED,
+    ST_CONVERTED,
+    ST_EMPTIED,
+    ST_OPEN,
+)
 
 
 @dataclass

@@ -15,8 +15,7 @@ from .options import Mess
 from .orders import Orders, make_orders
 from .products import Products
 from .returns import make_returns
-from .text import (add_case_noise, blank_where, id_text, int_text, money_text,
-                   timestamp_text)
+from .text import add_case_noise, blank_where, id_text, int_text, money_text, timestamp_text
 from .vocab import CATEGORY_NAMES, STATUS_NAMES
 
 

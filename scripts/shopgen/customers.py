@@ -12,10 +12,22 @@ import numpy as np
 from .calendar import Calendar
 from .common import DAY_US, GUEST_BASE, REGISTERED_BASE, draw_labels
 from .options import Mess, guest_count
-from .text import (add_case_noise, blank_where, bool_text, concat_text, date_text, id_text)
-from .vocab import (CITIES, CUSTOMER_STATUSES, EMAIL_DOMAINS, FIRST_NAMES, GENDERS,
-                    GUEST_DOMAINS, LAST_NAMES, SIGNUP_CHANNELS, STATES, STREET_NAMES,
-                    STREET_SUFFIXES, TIER_P, TIERS)
+from .text import add_case_noise, blank_where, bool_text, concat_text, date_text, id_text
+from .vocab import (
+    CITIES,
+    CUSTOMER_STATUSES,
+    EMAIL_DOMAINS,
+    FIRST_NAMES,
+    GENDERS,
+    GUEST_DOMAINS,
+    LAST_NAMES,
+    SIGNUP_CHANNELS,
+    STATES,
+    STREET_NAMES,
+    STREET_SUFFIXES,
+    TIER_P,
+    TIERS,
+)
 
 
 @dataclass

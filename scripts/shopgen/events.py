@@ -16,8 +16,18 @@ import pyarrow.compute as pc
 
 from .calendar import Calendar
 from .carts import CartContents, Carts
-from .common import (DAY_S, EVENT_CHUNK, MIN_US, SEC_US, position_in_segment, rare_count,
-                     segment_cumsum, segment_last, segment_starts, unique_ints)
+from .common import (
+    DAY_S,
+    EVENT_CHUNK,
+    MIN_US,
+    SEC_US,
+    position_in_segment,
+    rare_count,
+    segment_cumsum,
+    segment_last,
+    segment_starts,
+    unique_ints,
+)
 from .customers import Customers
 from .options import Mess
 from .orders import Orders
@@ -389,10 +399,10 @@ def event_batches(ev: Clickstream, prod: Products, cal: Calendar):
     pid_txt = pa.array([str(i) for i in range(1, prod.n + 1)])
     catid_txt = pa.array([str(x) for x in prod.code_ids[prod.subtype].tolist()])
     code_txt = pa.array([None if e else prod.code_names[s]
-                         for s, e in zip(prod.subtype.tolist(), ev.no_code.tolist())],
+                         for s, e in zip(prod.subtype.tolist(), ev.no_code.tolist(), strict=True)],
                         type=pa.string())
-    brand_txt = pa.array([None if e else b for b, e in zip(prod.brand.tolist(),
-                                                           ev.no_brand.tolist())],
+    brand_txt = pa.array([None if e else b
+                          for b, e in zip(prod.brand.tolist(), ev.no_brand.tolist(), strict=True)],
                          type=pa.string())
     price_txt = pa.array(money_text_2dp(prod.price_c) + money_text_2dp(-prod.price_c) + ["0.00"])
     n = ev.t.size

@@ -97,7 +97,8 @@ def validate_arguments(customers, events, seed, messiness, fmt, start_date, days
 def parse_start_date(start_date) -> dt.date:
     """A ``date`` or ``YYYY-MM-DD`` text -> ``date`` within 1990-01-01 .. 2100-01-01."""
     try:
-        start = start_date if isinstance(start_date, dt.date) else dt.date.fromisoformat(str(start_date))
+        start = (start_date if isinstance(start_date, dt.date)
+                 else dt.date.fromisoformat(str(start_date)))
     except ValueError:
         raise ValueError(f"start date must be YYYY-MM-DD, got {start_date!r}") from None
     if not dt.date(1990, 1, 1) <= start <= dt.date(2100, 1, 1):

@@ -14,10 +14,26 @@ from .common import DAY_US, SEC_US, draw_categorical, labels_of, segment_sum, un
 from .customers import Customers
 from .options import Mess
 from .products import Products
-from .text import (add_case_noise, blank_where, bool_text, id_text, int_text, money_text,
-                   timestamp_text)
-from .vocab import (CATEGORY_NAMES, CLV_BUCKETS, ORDER_CHANNELS, PAYMENT_FEE_RATE,
-                    PAYMENT_METHODS, SHIPPING, SHIPPING_COST_CENTS, ST_CONVERTED, TIERS)
+from .text import (
+    add_case_noise,
+    blank_where,
+    bool_text,
+    id_text,
+    int_text,
+    money_text,
+    timestamp_text,
+)
+from .vocab import (
+    CATEGORY_NAMES,
+    CLV_BUCKETS,
+    ORDER_CHANNELS,
+    PAYMENT_FEE_RATE,
+    PAYMENT_METHODS,
+    SHIPPING,
+    SHIPPING_COST_CENTS,
+    ST_CONVERTED,
+    TIERS,
+)
 
 
 @dataclass

@@ -41,7 +41,8 @@ class Products:
         hi = np.where(anyc, 1.0, self.cat_hi[c])
         x = lo + rng.random(cat.size) * (hi - lo)
         k = np.searchsorted(self.cum, x, side="right")
-        k = np.where(anyc, np.clip(k, 0, self.n - 1), np.clip(k, self.cat_first[c], self.cat_last[c]))
+        k = np.where(anyc, np.clip(k, 0, self.n - 1),
+                     np.clip(k, self.cat_first[c], self.cat_last[c]))
         return self.sorted_idx[k]
 
     def pick_category(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -79,7 +80,8 @@ def make_products(rng: np.random.Generator, n: int) -> Products:
     """``n`` products; every category has at least one."""
     ncat = len(CATEGORIES)
     cat_w = np.array([c[1] for c in CATEGORIES])
-    category = np.concatenate([np.arange(ncat), rng.choice(ncat, size=n - ncat, p=cat_w / cat_w.sum())])
+    category = np.concatenate([np.arange(ncat),
+                               rng.choice(ncat, size=n - ncat, p=cat_w / cat_w.sum())])
     code_names, first_sub = _category_codes()
     n_sub = np.array([len(c[4]) for c in CATEGORIES])
     sub_local = (rng.random(n) * n_sub[category]).astype(np.int64)

@@ -5,15 +5,21 @@ quantity_returned <= quantity."""
 import numpy as np
 
 from .calendar import Calendar
-from .common import (DAY_US, draw_categorical, labels_of, position_in_segment,
-                     segment_starts, segment_sum, unique_ints)
+from .common import (
+    DAY_US,
+    draw_categorical,
+    labels_of,
+    position_in_segment,
+    segment_starts,
+    segment_sum,
+    unique_ints,
+)
 from .customers import Customers
 from .options import Mess
 from .orders import Orders
 from .products import Products
 from .text import add_case_noise, date_text, id_text, int_text, money_text
-from .vocab import (CATEGORY_NAMES, ORDER_CHANNELS, PAYMENT_METHODS, RETURN_REASONS,
-                    RETURN_TYPES)
+from .vocab import CATEGORY_NAMES, ORDER_CHANNELS, PAYMENT_METHODS, RETURN_REASONS, RETURN_TYPES
 
 TYPE_STORE_CREDIT, TYPE_EXCHANGE = 1, 2         # indices into RETURN_TYPES
 

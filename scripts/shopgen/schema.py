@@ -13,7 +13,9 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     "product_catalog": [
         "product_id", "product_name", "category", "unit_price", "cost_price", "inventory_quantity",
     ],
-    "shopping_carts": ["cart_id", "customer_id", "created_at", "updated_at", "cart_total", "status"],
+    "shopping_carts": [
+        "cart_id", "customer_id", "created_at", "updated_at", "cart_total", "status",
+    ],
     "cart_items": [
         "cart_item_id", "cart_id", "product_id", "product_name", "category", "added_at",
         "quantity", "unit_price",

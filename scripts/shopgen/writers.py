@@ -27,10 +27,7 @@ def to_arrow(name: str, cols: dict) -> pa.Table:
 
 def _needs_quoting(table: pa.Table) -> bool:
     """True if any field contains a comma, quote, CR or LF (then the csv module writes it)."""
-    for col in table.columns:
-        if pc.any(pc.match_substring_regex(col, r'[,"\r\n]')).as_py():
-            return True
-    return False
+    return any(pc.any(pc.match_substring_regex(col, r'[,"\r\n]')).as_py() for col in table.columns)
 
 
 def write_csv(table: pa.Table, path: str) -> None:
@@ -40,7 +37,7 @@ def write_csv(table: pa.Table, path: str) -> None:
             w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
             w.writerow(table.column_names)
             cols = [c.to_pylist() for c in table.columns]
-            w.writerows(zip(*cols))
+            w.writerows(zip(*cols, strict=True))
         return
     with open(path, "wb") as f:
         f.write((",".join(table.column_names) + "\n").encode())

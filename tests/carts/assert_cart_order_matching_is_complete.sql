@@ -7,13 +7,9 @@ with carts as (
     where cart_outcome = 'converted'
 ),
 
-orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-),
+orders as (select * from {{ ref('valid_ecom__orders') }}),
 
-matches as (
-    select * from {{ ref('int_carts_matched_to_orders') }}
-),
+matches as (select * from {{ ref('int_carts_matched_to_orders') }}),
 
 unmatched_carts as (
     select carts.*

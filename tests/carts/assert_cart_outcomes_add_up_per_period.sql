@@ -1,12 +1,8 @@
 -- converted + abandoned + emptied + open + unknown = carts, in every day and
 -- month; and the periods together hold every cart of fct_carts.
-with daily as (
-    select * from {{ ref('cart_conversion_daily') }}
-),
+with daily as (select * from {{ ref('cart_conversion_daily') }}),
 
-monthly as (
-    select * from {{ ref('cart_conversion_monthly') }}
-),
+monthly as (select * from {{ ref('cart_conversion_monthly') }}),
 
 carts as (
     select count(*) as carts from {{ ref('fct_carts') }}

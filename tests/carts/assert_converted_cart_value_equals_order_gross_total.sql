@@ -8,9 +8,7 @@ with carts as (
     where order_id is not null
 ),
 
-orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-)
+orders as (select * from {{ ref('valid_ecom__orders') }})
 
 select
     carts.cart_id,

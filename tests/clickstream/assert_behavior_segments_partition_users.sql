@@ -1,17 +1,11 @@
 -- The behaviour segments are a partition of the users: every user of the
 -- clickstream is in exactly one of them, and their counts add up to
 -- funnel_kpis.total_users (the high_value row is a flag on top, not a part).
-with kpis as (
-    select * from {{ ref('funnel_kpis') }}
-),
+with kpis as (select * from {{ ref('funnel_kpis') }}),
 
-users as (
-    select * from {{ ref('user_behavior_segments') }}
-),
+users as (select * from {{ ref('user_behavior_segments') }}),
 
-summary as (
-    select * from {{ ref('behavior_segment_summary') }}
-),
+summary as (select * from {{ ref('behavior_segment_summary') }}),
 
 counts as (
     select

@@ -1,12 +1,8 @@
 -- funnel_stages shows the same users per stage as funnel_kpis, and the strict
 -- funnel never counts more users than the open one at the same stage.
-with kpis as (
-    select * from {{ ref('funnel_kpis') }}
-),
+with kpis as (select * from {{ ref('funnel_kpis') }}),
 
-stages as (
-    select * from {{ ref('funnel_stages') }}
-),
+stages as (select * from {{ ref('funnel_stages') }}),
 
 expected as (
     select

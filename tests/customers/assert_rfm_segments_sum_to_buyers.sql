@@ -7,9 +7,7 @@ with segments as (
     from {{ ref('rfm_segments') }}
 ),
 
-kpis as (
-    select * from {{ ref('customer_kpis') }}
-)
+kpis as (select * from {{ ref('customer_kpis') }})
 
 select
     segments.customers,

@@ -1,9 +1,7 @@
 -- The top revenue customers make at least top_revenue_share of all revenue,
 -- and the set is minimal: without its smallest member (by the ranking:
 -- revenue, then customer_id) it would fall below the share.
-with customers as (
-    select * from {{ ref('dim_customers') }}
-),
+with customers as (select * from {{ ref('dim_customers') }}),
 
 totals as (
     select

@@ -1,17 +1,15 @@
 -- For every source: rows read = rows kept + rows removed, the steps chain
 -- (each check's rows_in is the previous rows_out), and the rows kept are
--- exactly the rows of the staging model. Returns the sources that do not balance.
+-- exactly the rows of the valid_ model. Returns the sources that do not balance.
 
-with audit as (
-    select * from {{ ref('data_quality_audit') }}
-),
+with audit as (select * from {{ ref('data_quality_audit') }}),
 
 staged_counts as (
     {%- for table in audited_tables() %}
     select
         '{{ table.source_table }}' as source_table,
         count(*) as staged_rows
-    from {{ ref(table.staging) }}
+    from {{ ref(table.valid) }}
     {%- if not loop.last %}
     union all
     {%- endif %}

@@ -1,8 +1,21 @@
-"""Shared fixtures: build the project with dbt (through dbtRunner) into a
-throw-away DuckDB file, and read the results back.
+"""Shared fixtures and helpers of tests/python: the one place to look before writing
+a helper in a test module.
 
-Every build gets its own DuckDB file and target folder, so tests never touch the
-developer's warehouse/ and can run in any order.
+Running dbt: `run_dbt` builds the project in-process (dbtRunner) into a throw-away
+DuckDB file and returns a `Build` to read the results back; `run_dbt_cli` runs the
+real `dbt` command line, to see exactly what a user sees. Both take their command
+line from tests/dbt_invocation.py (shared with tests/spark). Every build gets its
+own DuckDB file and target folder, so tests never touch the developer's warehouse/
+and can run in any order. Builds used by several modules: the fixtures
+`sample_build` and `ecomgen_sample_build`.
+
+Raw data (a raw_path folder of <table>.csv files): `generate_raw` (the generator,
+scripts/generate_data.py), `copy_sample_as_raw_files` (the committed sample),
+`write_raw` (a hand-made table), `append_rows` and `first_row` (edit a copied
+file), `read_raw_text` (a table as text) and `csv_row_count`.
+
+Differential tests (test_*_marts_reference.py): `Case`, one data set with its build
+and its pandas reference (reference/; comparison helpers in reference/compare.py).
 """
 
 from __future__ import annotations
@@ -13,17 +26,31 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import duckdb
+import pandas as pd
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-# The third-party ecomgen sample, committed as test data (tests/data/ecomgen_sample/README.md).
-ECOMGEN_SAMPLE_DIR = PROJECT_DIR / "tests" / "data" / "ecomgen_sample"
-SAMPLE_SEEDS_DIR = PROJECT_DIR / "seeds" / "sample"
-DBT = str(Path(sys.executable).with_name("dbt"))
+from reference.common import RAW_COLUMNS
+
+# tests/: the home of dbt_invocation.py, shared with tests/spark
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+from dbt_invocation import (
+    ECOMGEN_SAMPLE_DIR,
+    PROJECT_DIR,
+    SAMPLE_DIR,
+    dbt_args,
+    duckdb_env,
+    duckdb_path,
+    run_dbt_command,
+    target_path,
+)
+
+GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
 
 COMMERCE_TABLES = [
     "customers",
@@ -37,8 +64,12 @@ COMMERCE_TABLES = [
 ]
 ALL_TABLES = COMMERCE_TABLES + ["events"]
 
-os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
+
+R = TypeVar("R")
+
+
+# --- running dbt ----------------------------------------------------------------------
 
 
 @dataclass
@@ -65,38 +96,27 @@ class Build:
 
 
 def run_dbt(
-    args: list[str], workdir: Path, dbt_vars: dict | None = None, threads: int | None = None
+    args: list[str],
+    workdir: Path,
+    dbt_vars: dict | None = None,
+    threads: int | None = None,
+    project_dir: Path = PROJECT_DIR,
 ) -> Build:
     """Run `dbt <args>` in-process with dbtRunner against a fresh DuckDB file
-    (with `threads`, dbt runs that many models at once; default: the profile's)."""
+    (with `threads`, dbt runs that many models at once; default: the profile's;
+    `project_dir`: another copy of the project)."""
     from dbt.cli.main import dbtRunner
 
     workdir.mkdir(parents=True, exist_ok=True)
-    db_path = workdir / "warehouse.duckdb"
-    target_path = workdir / "target"
-    os.environ["DUCKDB_PATH"] = str(db_path)
-    os.environ["DUCKDB_TEMP_DIRECTORY"] = str(workdir / "duckdb_tmp")
-    cli = [
-        *args,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(target_path),
-        "--log-path",
-        str(workdir / "logs"),
-        "--no-partial-parse",
-    ]
-    if dbt_vars:
-        cli += ["--vars", json.dumps(dbt_vars)]
+    os.environ.update(duckdb_env(workdir))
+    cli = dbt_args(args, workdir, dbt_vars, project_dir)
     if threads is not None:
         cli += ["--threads", str(threads)]
     try:
         result = dbtRunner().invoke(cli)
     finally:
         release_duckdb()
-    return Build(db_path, target_path, bool(result.success), result)
+    return Build(duckdb_path(workdir), target_path(workdir), bool(result.success), result)
 
 
 def release_duckdb() -> None:
@@ -115,26 +135,93 @@ def run_dbt_cli(
     args: list[str], workdir: Path, dbt_vars: dict | None = None
 ) -> subprocess.CompletedProcess:
     """Run the real `dbt` command line, to see exactly what a user sees."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env["DUCKDB_PATH"] = str(workdir / "warehouse.duckdb")
-    env["DUCKDB_TEMP_DIRECTORY"] = str(workdir / "duckdb_tmp")
+    return run_dbt_command(args, workdir, dbt_vars, env=duckdb_env(workdir), timeout=900)
+
+
+@dataclass
+class Case(Generic[R]):
+    """One data set of a differential test (test_*_marts_reference.py): its raw
+    folder, the dbt build of that folder, and the pandas reference (reference/)
+    computed from the same folder."""
+
+    name: str
+    raw_dir: Path
+    build: Build
+    ref: R
+
+
+# --- raw data ---------------------------------------------------------------------------
+
+
+def generate_raw(
+    destination: Path, customers: int, events: int, seed: int, messiness: str, **options
+) -> Path:
+    """scripts/generate_data.py's output written to `destination` (a raw_path folder):
+    `--customers customers --events events --seed seed --messiness messiness`, plus
+    `options` as more of its options (days=40: `--days 40`)."""
     cli = [
-        DBT,
-        *args,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-        "--no-partial-parse",
+        sys.executable,
+        str(GENERATOR),
+        "--out", str(destination),
+        "--customers", str(customers),
+        "--events", str(events),
+        "--seed", str(seed),
+        "--messiness", messiness,
     ]
-    if dbt_vars:
-        cli += ["--vars", json.dumps(dbt_vars)]
-    return subprocess.run(cli, capture_output=True, text=True, env=env, timeout=900)
+    for name, value in options.items():
+        cli += [f"--{name.replace('_', '-')}", str(value)]
+    proc = subprocess.run(cli, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"generator failed: {' '.join(cli[1:])}\n{proc.stderr}"
+    return destination
+
+
+def copy_sample_as_raw_files(destination: Path) -> Path:
+    """A copy of the committed sample (data/sample/<t>.csv) to use as a raw_path folder."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for table in ALL_TABLES:
+        shutil.copyfile(SAMPLE_DIR / f"{table}.csv", destination / f"{table}.csv")
+    return destination
+
+
+def write_raw(
+    folder: Path,
+    table: str,
+    rows: Iterable[Mapping | Sequence],
+    columns: Sequence[str] | None = None,
+) -> Path:
+    """Write a hand-made raw file <folder>/<table>.csv: the header `columns` (default:
+    the table's contract columns, reference.common.RAW_COLUMNS), then `rows`, each a
+    dict (a column it lacks is blank, a key that is not a column is left out) or a
+    sequence of values in column order; None is written blank. Returns `folder`."""
+    columns = RAW_COLUMNS[table] if columns is None else columns
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row.get(c) for c in columns] if isinstance(row, Mapping) else row)
+    return folder
+
+
+def append_rows(path: Path, rows: list[dict]) -> None:
+    """Append dict rows to a raw CSV file, in the order of its header (missing: blank)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        for row in rows:
+            writer.writerow({column: row.get(column, "") for column in header})
+
+
+def first_row(path: Path) -> dict:
+    """The first data row of a raw CSV file, as a dict of text."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return next(csv.DictReader(handle))
+
+
+def read_raw_text(folder: Path, table: str) -> pd.DataFrame:
+    """<folder>/<table>.csv as it is: every column as text, blanks '' (never NaN)."""
+    return pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False)
 
 
 def csv_row_count(path: Path) -> int:
@@ -143,13 +230,7 @@ def csv_row_count(path: Path) -> int:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 
-def copy_sample_as_raw_files(destination: Path) -> Path:
-    """The committed sample seeds as a raw_path folder: seeds/sample/*/sample_<t>.csv -> <t>.csv."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for table in ALL_TABLES:
-        [seed] = SAMPLE_SEEDS_DIR.glob(f"*/sample_{table}.csv")
-        shutil.copyfile(seed, destination / f"{table}.csv")
-    return destination
+# --- builds shared by several modules --------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -166,7 +247,7 @@ def ecomgen_sample_build(tmp_path_factory) -> Build:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Build:
-    """The committed sample (seeds), exactly what `make build` builds."""
+    """The committed sample (data/sample), exactly what `make build` builds."""
     build = run_dbt(["build"], tmp_path_factory.mktemp("sample"))
     assert build.success, "dbt build on the committed sample failed"
     return build

@@ -16,23 +16,24 @@ Run:  .venv/bin/python -m pytest tests/python/test_cart_marts_reference.py -q
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ECOMGEN_SAMPLE_DIR, PROJECT_DIR, Build, run_dbt
-from reference.compare import as_timestamp as _as_timestamp
-from reference.compare import SHOW_ROWS, TOLERANCES, compare
-from reference.compare import is_missing as _is_missing
-from reference.carts import compute, CartReference
+from conftest import (
+    ECOMGEN_SAMPLE_DIR,
+    Case,
+    generate_raw,
+    read_raw_text,
+    run_dbt,
+    write_raw,
+)
+from reference.carts import CartReference, compute
+from reference.compare import SHOW_ROWS, TOLERANCES, compare, compare_one_row, is_missing
 
-GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
 GENERATED = {"gen_s11_light": (11, "light"), "gen_s12_heavy": (12, "heavy")}
 DATASETS = ["ecomgen_sample", *GENERATED]
 
@@ -44,17 +45,8 @@ FLOAT_TOL = TOLERANCES["float"]
 # fixtures
 # --------------------------------------------------------------------------------------------
 
-@dataclass
-class Case:
-    name: str
-    raw_dir: Path
-    build: Build
-    ref: CartReference
-
-
-@lru_cache(maxsize=None)
-def reference(raw_dir: str) -> CartReference:
-    return compute(raw_dir)
+# the reference of a raw folder, computed once
+reference = cache(compute)
 
 
 @pytest.fixture(scope="session")
@@ -62,19 +54,13 @@ def generated_raw(tmp_path_factory) -> dict[str, Path]:
     """The generator's output for the two (seed, messiness) settings, written once."""
     out = {}
     for name, (seed, messiness) in GENERATED.items():
-        directory = tmp_path_factory.mktemp(f"raw_{name}")
-        proc = subprocess.run(
-            [sys.executable, str(GENERATOR), "--out", str(directory), "--customers", "600",
-             "--events", "20000", "--seed", str(seed), "--messiness", messiness],
-            capture_output=True, text=True, timeout=600,
-        )
-        assert proc.returncode == 0, f"generator failed for {name}:\n{proc.stderr}"
-        out[name] = directory
+        out[name] = generate_raw(tmp_path_factory.mktemp(f"raw_{name}"), customers=600,
+                                 events=20000, seed=seed, messiness=messiness)
     return out
 
 
 @pytest.fixture(scope="module", params=DATASETS)
-def case(request, tmp_path_factory, generated_raw) -> Case:
+def case(request, tmp_path_factory, generated_raw) -> Case[CartReference]:
     name = request.param
     if name == "ecomgen_sample":
         build = request.getfixturevalue("ecomgen_sample_build")
@@ -85,12 +71,6 @@ def case(request, tmp_path_factory, generated_raw) -> Case:
                         {"raw_path": str(raw_dir)})
         assert build.success, f"dbt build on {name} ({raw_dir}) failed"
     return Case(name, raw_dir, build, reference(str(raw_dir)))
-
-
-# --------------------------------------------------------------------------------------------
-# comparison helpers
-# --------------------------------------------------------------------------------------------
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,8 +89,7 @@ def _converted_pairs_within(carts: pd.DataFrame, hours: float) -> int:
 def test_generator_data_exercises_the_interesting_cases(name, generated_raw):
     ref = reference(str(generated_raw[name]))
     carts, reeng = ref.carts, ref.reengagement
-    raw_items = pd.read_csv(generated_raw[name] / "cart_items.csv", dtype=str,
-                            keep_default_na=False)
+    raw_items = read_raw_text(generated_raw[name], "cart_items")
     multi_candidate = ref.candidates.groupby("cart_id").size()
     facts = {
         "re-engaged abandoned carts": int(reeng["is_reengaged"].sum()),
@@ -153,23 +132,17 @@ def test_reference_is_sane(name, generated_raw):
     if name == "ecomgen_sample":
         assert set(matched["match_method"]) == {"exact_time"}
         assert (matched["hours_to_order"] == 0).all()
-    order_items = pd.read_csv(raw_dir / "order_items.csv", dtype=str, keep_default_na=False)
+    order_items = read_raw_text(raw_dir, "order_items")
     order_items["product_id"] = order_items["product_id"].astype(float).astype(int)
     order_items["quantity"] = order_items["quantity"].astype(float).astype(int)
     order_lines = order_items.groupby("order_id")[["product_id", "quantity"]].apply(
-        lambda g: tuple(sorted(zip(g["product_id"], g["quantity"]))))
+        lambda g: tuple(sorted(zip(g["product_id"], g["quantity"], strict=True))))
     cart_lines = (ref.items.groupby(["cart_id", "product_id"])["quantity"].sum().reset_index()
                   .groupby("cart_id")[["product_id", "quantity"]]
-                  .apply(lambda g: tuple(sorted(zip(g["product_id"], g["quantity"])))))
-    wrong = [(c, o) for c, o in zip(matched["cart_id"], matched["order_id"])
+                  .apply(lambda g: tuple(sorted(zip(g["product_id"], g["quantity"], strict=True)))))
+    wrong = [(c, o) for c, o in zip(matched["cart_id"], matched["order_id"], strict=True)
              if order_lines.get(o) != cart_lines.get(c)]
     assert not wrong, f"{name}: matched orders whose lines differ from the cart's: {wrong[:10]}"
-
-
-def _write_raw(directory: Path, table: str, rows: list[dict]) -> None:
-    from reference.carts import COLUMNS
-    frame = pd.DataFrame(rows, columns=COLUMNS[table], dtype=object).fillna("")
-    frame.to_csv(directory / f"{table}.csv", index=False)
 
 
 def test_reference_rules_on_handmade_data(tmp_path):
@@ -177,7 +150,7 @@ def test_reference_rules_on_handmade_data(tmp_path):
     T = "2024-01-{:02d}T{}"
     cart = lambda i, c, cr, up, tot, st: dict(cart_id=i, customer_id=c, created_at=cr,  # noqa
                                               updated_at=up, cart_total=tot, status=st)
-    _write_raw(tmp_path, "shopping_carts", [
+    write_raw(tmp_path, "shopping_carts", [
         cart("C1", "A", T.format(1, "10:00:00.000000"), T.format(1, "10:30:00.000000"), "10.0",
              "converted"),
         cart("C1", "A", T.format(1, "10:00:00.000000"), T.format(1, "10:30:00.000000"), "11.0",
@@ -202,7 +175,7 @@ def test_reference_rules_on_handmade_data(tmp_path):
     ])
     item = lambda i, c, p, at, q, u: dict(cart_item_id=i, cart_id=c, product_id=p,  # noqa
                                           added_at=at, quantity=q, unit_price=u)
-    _write_raw(tmp_path, "cart_items", [
+    write_raw(tmp_path, "cart_items", [
         item("1", "C1", "1", T.format(1, "10:05:00.000000"), "1", "10.0"),
         item("2", "C2", "2.0", T.format(2, "10:05:00.000000"), "2", "10"),
         item("3", "C5", "3", T.format(4, "01:00:00.000000"), "1", "5"),
@@ -218,7 +191,7 @@ def test_reference_rules_on_handmade_data(tmp_path):
     ])
     order = lambda i, c, d, g, n: dict(order_id=i, customer_id=c, order_date=d,  # noqa
                                        gross_total=g, net_total=n)
-    _write_raw(tmp_path, "orders", [
+    write_raw(tmp_path, "orders", [
         order("O1", "A", T.format(2, "10:00:00.000000"), "10.0", "10.0"),
         order("O2", "A", "2024-01-02 11:00:00.000000", "99", "99"),
         order("O5", "A", T.format(2, "10:30:00.000000"), "20", "-1"),       # negative net
@@ -228,7 +201,7 @@ def test_reference_rules_on_handmade_data(tmp_path):
     ])
     customer = lambda i, g, d, ch: dict(customer_id=i, is_guest=g, signup_date=d,  # noqa
                                         signup_channel=ch, loyalty_tier="Gold", clv_bucket="")
-    _write_raw(tmp_path, "customers", [
+    write_raw(tmp_path, "customers", [
         customer("A", "False", "2023-12-15", " Social Media "),
         customer("B", "True", "", ""),
         customer("D", "False", "not a date", "Web"),    # quarantined: D becomes unknown
@@ -291,11 +264,7 @@ KPI_COLUMNS = {
 
 def test_cart_kpis(case: Case):
     mart = case.build.df("select * from marts.cart_kpis")
-    assert len(mart) == 1, f"[{case.name}] cart_kpis must have exactly one row, has {len(mart)}"
-    mart["_row"] = 1
-    ref = pd.DataFrame([case.ref.kpis])
-    ref["_row"] = 1
-    compare(mart, ref, ["_row"], KPI_COLUMNS, f"[{case.name}] marts.cart_kpis")
+    compare_one_row(mart, case.ref.kpis, KPI_COLUMNS, f"[{case.name}] marts.cart_kpis")
 
 
 PRODUCT_COLUMNS = {
@@ -345,7 +314,7 @@ def test_cart_order_matches(case: Case):
         "from marts.fct_carts where order_id is not null")
     ref = case.ref.carts
     ref = ref[ref["order_id"].notna()]
-    got = set(zip(mart["cart_id"], mart["order_id"], mart["match_method"]))
+    got = set(zip(mart["cart_id"], mart["order_id"], mart["match_method"], strict=True))
     want = case.ref.matches
     if got != want:
         only_mart = pd.DataFrame(sorted(got - want), columns=["cart_id", "order_id",
@@ -385,7 +354,7 @@ def test_fct_carts_per_cart(case: Case):
     mart = case.build.df("select * from marts.fct_carts")
     # segment columns on fct_carts may keep guests / blanks as NULL: compare them as `unknown`
     for col in ("signup_channel", "loyalty_tier", "clv_bucket"):
-        mart[col] = mart[col].map(lambda v: "unknown" if _is_missing(v) else v)
+        mart[col] = mart[col].map(lambda v: "unknown" if is_missing(v) else v)
     compare(mart, case.ref.carts, ["cart_id"], FCT_COLUMNS, f"[{case.name}] marts.fct_carts")
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
-from conftest import run_dbt
+from conftest import PROJECT_DIR, run_dbt
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +70,6 @@ def test_every_source_column_is_described(docs):
 
 def test_every_business_rule_var_is_documented(docs):
     """Each var of dbt_project.yml is in the table of rules on the docs' overview page."""
-    import yaml
-    from conftest import PROJECT_DIR
-
     manifest, _ = docs
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
     overview = manifest["docs"]["doc.ecommerce_behavior.__overview__"]["block_contents"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from pathlib import Path
 
+import duckdb
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -16,24 +16,27 @@ from conftest import (
     ALL_TABLES,
     COMMERCE_TABLES,
     ECOMGEN_SAMPLE_DIR,
+    SAMPLE_DIR,
+    append_rows,
     copy_sample_as_raw_files,
     csv_row_count,
+    first_row,
     run_dbt,
     run_dbt_cli,
 )
 
-STAGING_MODEL = {
-    "customers": "stg_ecom__customers",
-    "product_catalog": "stg_ecom__products",
-    "shopping_carts": "stg_ecom__carts",
-    "cart_items": "stg_ecom__cart_items",
-    "orders": "stg_ecom__orders",
-    "order_items": "stg_ecom__order_items",
-    "returns": "stg_ecom__returns",
-    "return_items": "stg_ecom__return_items",
-    "events": "stg_clickstream__events",
+VALID_MODEL = {
+    "customers": "valid_ecom__customers",
+    "product_catalog": "valid_ecom__products",
+    "shopping_carts": "valid_ecom__carts",
+    "cart_items": "valid_ecom__cart_items",
+    "orders": "valid_ecom__orders",
+    "order_items": "valid_ecom__order_items",
+    "returns": "valid_ecom__returns",
+    "return_items": "valid_ecom__return_items",
+    "events": "valid_clickstream__events",
 }
-QUARANTINE_MODEL = {t: m.replace("stg_", "quarantine_", 1) for t, m in STAGING_MODEL.items()}
+QUARANTINE_MODEL = {t: m.replace("valid_", "quarantine_", 1) for t, m in VALID_MODEL.items()}
 
 
 def audit_counts(build) -> dict[str, dict[str, int]]:
@@ -58,7 +61,10 @@ def assert_audit_balances(build, tables):
     for table in tables:
         c = counts[table]
         assert c["read"] == c["kept"] + c["removed"], table
-        [(staged,)] = build.query(f"select count(*) from staging.{STAGING_MODEL[table]}")
+        typed_model = VALID_MODEL[table].replace("valid_", "stg_", 1)
+        [(typed,)] = build.query(f"select count(*) from staging.{typed_model}")
+        assert typed == c["read"], table  # stg_ holds one row per raw row
+        [(staged,)] = build.query(f"select count(*) from staging.{VALID_MODEL[table]}")
         [(quarantined,)] = build.query(
             f"select count(*) from staging.{QUARANTINE_MODEL[table]}"
         )
@@ -89,7 +95,7 @@ def test_ecomgen_sample_statuses_are_normalised(ecomgen_sample_build):
     assert any(s != s.strip() for s in raw_statuses), "the sample should carry padded statuses"
     rows = dict(
         ecomgen_sample_build.query(
-            "select cart_status, count(*) from staging.stg_ecom__carts group by 1"
+            "select cart_status, count(*) from staging.valid_ecom__carts group by 1"
         )
     )
     assert set(rows) <= {"converted", "abandoned", "emptied", "open", "unknown"}
@@ -97,10 +103,9 @@ def test_ecomgen_sample_statuses_are_normalised(ecomgen_sample_build):
 
 
 def test_ecomgen_sample_timestamps_keep_microseconds(ecomgen_sample_build):
-    with (ECOMGEN_SAMPLE_DIR / "orders.csv").open(newline="") as handle:
-        first = next(csv.DictReader(handle))
+    first = first_row(ECOMGEN_SAMPLE_DIR / "orders.csv")
     [(ordered_at,)] = ecomgen_sample_build.query(
-        f"select strftime(ordered_at, '%Y-%m-%dT%H:%M:%S.%f') from staging.stg_ecom__orders "
+        f"select strftime(ordered_at, '%Y-%m-%dT%H:%M:%S.%f') from staging.valid_ecom__orders "
         f"where order_id = '{first['order_id']}'"
     )
     assert ordered_at == first["order_date"].strip().replace(" ", "T")
@@ -112,26 +117,11 @@ def test_ecomgen_sample_timestamps_keep_microseconds(ecomgen_sample_build):
 def test_audit_reads_exactly_the_rows_of_the_committed_sample(sample_build):
     counts = audit_counts(sample_build)
     for table in ALL_TABLES:
-        [seed] = (Path(__file__).parents[2] / "seeds" / "sample").glob(f"*/sample_{table}.csv")
-        assert counts[table]["read"] == csv_row_count(seed), table
+        assert counts[table]["read"] == csv_row_count(SAMPLE_DIR / f"{table}.csv"), table
     assert_audit_balances(sample_build, ALL_TABLES)
 
 
 # --- hostile input: every bad row is quarantined with its reason, the build passes -----
-
-
-def append_rows(path: Path, rows: list[dict]) -> None:
-    with path.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    with path.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        for row in rows:
-            writer.writerow({column: row.get(column, "") for column in header})
-
-
-def first_row(path: Path) -> dict:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return next(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +183,7 @@ def test_hostile_input_builds_without_errors(hostile_build):
     assert not [k for k, v in statuses.items() if v in ("error", "fail", "skipped")]
     # the unknown customer is kept, and the relationships test warns about it
     assert any(
-        v == "warn" and "relationships_stg_ecom__carts_customer_id" in k
+        v == "warn" and "relationships_valid_ecom__carts_customer_id" in k
         for k, v in statuses.items()
     )
 
@@ -219,7 +209,9 @@ def test_hostile_input_audit_balances(hostile_build):
         ("quarantine_ecom__orders", "order_id", "ORD-HOSTILE-MONEY", "invalid_net_total"),
     ],
 )
-def test_hostile_rows_are_quarantined_with_their_reason(hostile_build, model, key_column, key, reason):
+def test_hostile_rows_are_quarantined_with_their_reason(
+    hostile_build, model, key_column, key, reason
+):
     _, build = hostile_build
     rows = build.query(
         f"select dq_reason, raw_values from staging.{model} "
@@ -256,7 +248,7 @@ def test_hostile_duplicates_and_prices_are_quarantined(hostile_build):
 def test_hostile_unknown_status_is_kept_and_counted(hostile_build):
     _, build = hostile_build
     assert build.query(
-        "select status_value, cart_status from staging.stg_ecom__carts "
+        "select status_value, cart_status from staging.valid_ecom__carts "
         "where cart_id = 'CART-HOSTILE-STATUS'"
     ) == [("pending", "unknown")]
     [(flagged,)] = build.query(
@@ -264,12 +256,12 @@ def test_hostile_unknown_status_is_kept_and_counted(hostile_build):
         "where source_table = 'shopping_carts' and step = 'unknown_status'"
     )
     [(unknown,)] = build.query(
-        "select count(*) from staging.stg_ecom__carts where cart_status = 'unknown'"
+        "select count(*) from staging.valid_ecom__carts where cart_status = 'unknown'"
     )
     assert flagged == unknown >= 1
     # a cart whose customer is not in customers is kept (and warned), not quarantined
     assert build.query(
-        "select count(*) from staging.stg_ecom__carts where cart_id = 'CART-HOSTILE-GHOST'"
+        "select count(*) from staging.valid_ecom__carts where cart_id = 'CART-HOSTILE-GHOST'"
     ) == [(1,)]
 
 
@@ -286,7 +278,7 @@ def test_missing_events_file_names_the_file_and_the_switch(tmp_path):
     assert "Traceback" not in output
     # the same folder builds once the switch is given
     result = run_dbt_cli(
-        ["build", "--select", "+stg_ecom__carts", "--indirect-selection", "cautious"],
+        ["build", "--select", "+valid_ecom__carts", "--indirect-selection", "cautious"],
         tmp_path / "run2",
         {"raw_path": str(raw), "enable_events": False},
     )
@@ -325,8 +317,8 @@ def test_parquet_files_build_like_csv_files(ecomgen_sample_build, tmp_path):
     build = run_dbt(["build"], tmp_path / "run", {"raw_path": str(raw), "enable_events": False})
     assert build.success
     for table in COMMERCE_TABLES:
-        model = STAGING_MODEL[table]
-        with __import__("duckdb").connect(str(build.db_path), read_only=True) as con:
+        model = VALID_MODEL[table]
+        with duckdb.connect(str(build.db_path), read_only=True) as con:
             con.execute(f"attach '{ecomgen_sample_build.db_path}' as csv_build (read_only)")
             [(n_parquet, n_csv, differences)] = con.execute(
                 f"""

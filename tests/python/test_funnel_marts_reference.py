@@ -22,24 +22,25 @@ Run:  .venv/bin/python -m pytest tests/python/test_funnel_marts_reference.py -q
 
 from __future__ import annotations
 
-import csv
-import subprocess
-import sys
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import PROJECT_DIR, Build, copy_sample_as_raw_files, run_dbt
-from reference.compare import as_timestamp as _as_timestamp
-from reference.compare import SHOW_ROWS, TOLERANCES, compare
-from reference.compare import is_missing as _is_missing
-from reference.funnel import COLUMNS, FunnelReference, compute, numeric
+from conftest import (
+    Case,
+    copy_sample_as_raw_files,
+    generate_raw,
+    read_raw_text,
+    run_dbt,
+    write_raw,
+)
+from reference.common import RAW_COLUMNS, numeric
+from reference.compare import TOLERANCES, as_timestamp, compare, compare_one_row, is_missing
+from reference.funnel import FunnelReference, compute
 
-GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
 GENERATED = {"gen_s21_light": (21, "light"), "gen_s22_heavy": (22, "heavy")}
 DATASETS = [*GENERATED, "sample"]
 HEAVY = "gen_s22_heavy"
@@ -53,17 +54,8 @@ NO_SESSION = "<sessionised>"
 # fixtures
 # --------------------------------------------------------------------------------------------
 
-@dataclass
-class Case:
-    name: str
-    raw_dir: Path
-    build: Build
-    ref: FunnelReference
-
-
-@lru_cache(maxsize=None)
-def reference(raw_dir: str) -> FunnelReference:
-    return compute(raw_dir)
+# the reference of a raw folder, computed once
+reference = cache(compute)
 
 
 @pytest.fixture(scope="session")
@@ -72,20 +64,14 @@ def funnel_raw(tmp_path_factory) -> dict[str, Path]:
     and the committed sample, written once."""
     out = {}
     for name, (seed, messiness) in GENERATED.items():
-        directory = tmp_path_factory.mktemp(f"funnel_raw_{name}")
-        proc = subprocess.run(
-            [sys.executable, str(GENERATOR), "--out", str(directory), "--customers", "400",
-             "--events", "40000", "--seed", str(seed), "--messiness", messiness],
-            capture_output=True, text=True, timeout=600,
-        )
-        assert proc.returncode == 0, f"generator failed for {name}:\n{proc.stderr}"
-        out[name] = directory
+        out[name] = generate_raw(tmp_path_factory.mktemp(f"funnel_raw_{name}"), customers=400,
+                                 events=40000, seed=seed, messiness=messiness)
     out["sample"] = copy_sample_as_raw_files(tmp_path_factory.mktemp("funnel_raw_sample"))
     return out
 
 
 @pytest.fixture(scope="module", params=DATASETS)
-def case(request, tmp_path_factory, funnel_raw) -> Case:
+def case(request, tmp_path_factory, funnel_raw) -> Case[FunnelReference]:
     name = request.param
     raw_dir = funnel_raw[name]
     build = run_dbt(["build"], tmp_path_factory.mktemp(f"funnel_build_{name}"),
@@ -98,20 +84,14 @@ def case(request, tmp_path_factory, funnel_raw) -> Case:
 # comparison helpers
 # --------------------------------------------------------------------------------------------
 
-
-
 def _stage_or_none(s: pd.Series) -> pd.Series:
     """A stage column of the mart: NULL means no stage reached, i.e. `none`."""
-    return s.map(lambda v: "none" if _is_missing(v) else str(v).strip().lower())
+    return s.map(lambda v: "none" if is_missing(v) else str(v).strip().lower())
 
 
 # --------------------------------------------------------------------------------------------
 # the data sets are not vacuous, and the reference itself is sane (no dbt needed)
 # --------------------------------------------------------------------------------------------
-
-def _raw_events(raw_dir: Path) -> pd.DataFrame:
-    return pd.read_csv(raw_dir / "events.csv", dtype=str, keep_default_na=False)
-
 
 def _same_second(ev: pd.DataFrame, types: set[str]) -> int:
     """(session, second) groups holding every event type of `types`."""
@@ -122,7 +102,7 @@ def _same_second(ev: pd.DataFrame, types: set[str]) -> int:
 def _facts(name: str, raw_dir: Path) -> dict[str, float]:
     ref = reference(str(raw_dir))
     ev, users, sessions, k = ref.events, ref.users, ref.sessions, ref.kpis
-    raw = _raw_events(raw_dir)
+    raw = read_raw_text(raw_dir, "events")
     price = numeric(raw["price"])
     with_session = ev[ev["user_session"].notna()]
     return {
@@ -175,9 +155,9 @@ def test_reference_is_sane(name, funnel_raw):
     raw_dir = funnel_raw[name]
     ref = reference(str(raw_dir))
     ev, s, u, k = ref.events, ref.sessions, ref.users, ref.kpis
-    raw = _raw_events(raw_dir)
+    raw = read_raw_text(raw_dir, "events")
     assert len(raw) == len(ev) + sum(ref.cleaning.values())
-    assert (ev["price"] > 0).all() and not ev.duplicated(COLUMNS).any()
+    assert (ev["price"] > 0).all() and not ev.duplicated(RAW_COLUMNS["events"]).any()
     # sessions partition the events; every session belongs to one user
     assert s["events"].sum() == len(ev) == u["events"].sum()
     assert s["session_key"].is_unique and len(s) == k["total_sessions"] == ev[
@@ -214,15 +194,6 @@ def test_reference_is_sane(name, funnel_raw):
     open_rank = s["furthest_stage"].map({"none": 0, "view": 1, "cart": 2, "purchase": 3})
     assert (strict_rank <= open_rank).all()      # the strict funnel never goes further
     assert ((s["strict_furthest_stage"] == "none") == (s["views"] == 0)).all()
-
-
-def _write_events(directory: Path, rows: list[tuple]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    with (directory / "events.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-    return directory
 
 
 def test_reference_rules_on_handmade_data(tmp_path):
@@ -272,7 +243,7 @@ def test_reference_rules_on_handmade_data(tmp_path):
         (T("07:00:06"), "view", "4", "abc", "", "", "1.00", "16", "S5"),
         (T("07:00:07"), "click", "4", "", "", "", "1.00", "16", "S5"),
     ]
-    ref = compute(_write_events(tmp_path, rows))
+    ref = compute(write_raw(tmp_path, "events", rows))
     assert ref.cleaning == {"exact_duplicate": 1, "bad_price": 4, "bad_event_time": 2,
                             "bad_ids_or_type": 5}
     k = ref.kpis
@@ -341,10 +312,10 @@ def test_high_view_zero_purchase_flag_on_handmade_data(tmp_path):
         for i in range(views):
             rows.append((f"2024-01-01 00:{i // 60:02d}:{i % 60:02d} UTC", "view", product, "",
                          "", "", "1.00", str(1000 + i), "S"))
-        for i in range(buys):
+        for _ in range(buys):
             rows.append(("2024-01-02 00:00:00 UTC", "purchase", product, "", "", "", "1.00",
                          "1000", "S"))
-    p = compute(_write_events(tmp_path, rows)).products.set_index("product_id")
+    p = compute(write_raw(tmp_path, "events", rows)).products.set_index("product_id")
     assert p["is_high_view_zero_purchase"].to_dict() == {1: True, 2: False, 3: False}
     assert p.loc[3, "view_to_purchase_rate"] == 1 / 200
 
@@ -376,11 +347,7 @@ KPI_COLUMNS = {
 
 def test_funnel_kpis(case: Case):
     mart = case.build.df("select * from marts.funnel_kpis")
-    assert len(mart) == 1, f"[{case.name}] funnel_kpis must have exactly one row, has {len(mart)}"
-    mart["_row"] = 1
-    ref = pd.DataFrame([case.ref.kpis])
-    ref["_row"] = 1
-    compare(mart, ref, ["_row"], KPI_COLUMNS, f"[{case.name}] marts.funnel_kpis")
+    compare_one_row(mart, case.ref.kpis, KPI_COLUMNS, f"[{case.name}] marts.funnel_kpis")
 
 
 SESSION_COLUMNS = {
@@ -402,8 +369,8 @@ def _session_origin(sessions: pd.DataFrame, real_pairs: set[tuple[str, str]]) ->
     session a NULL or a made-up user_session: anything that is not one of the user's raw
     session ids counts as NO_SESSION."""
     return pd.Series([
-        s if (not _is_missing(s) and (str(u), str(s)) in real_pairs) else NO_SESSION
-        for u, s in zip(sessions["user_id"], sessions["user_session"])
+        s if (not is_missing(s) and (str(u), str(s)) in real_pairs) else NO_SESSION
+        for u, s in zip(sessions["user_id"], sessions["user_session"], strict=True)
     ], index=sessions.index, dtype=object)
 
 
@@ -427,13 +394,14 @@ def test_fct_sessions_per_session(case: Case):
         "revenue, furthest_stage, strict_furthest_stage from marts.fct_sessions")
     ref = case.ref.sessions.copy()
     with_session = ref[ref["user_session"].notna()]
-    real = set(zip(with_session["user_id"].astype(str), with_session["user_session"]))
+    real = set(zip(with_session["user_id"].astype(str), with_session["user_session"],
+                   strict=True))
     mart["origin"] = _session_origin(mart, real)
     ref["origin"] = _session_origin(ref, real)
     for col in ("furthest_stage", "strict_furthest_stage"):
         mart[col] = _stage_or_none(mart[col])
     mart["revenue"] = pd.to_numeric(mart["revenue"]).fillna(0.0)
-    mart["started_at"] = _as_timestamp(mart["started_at"])
+    mart["started_at"] = as_timestamp(mart["started_at"])
     compare(mart, ref, ["user_id", "started_at", "origin"], SESSION_COLUMNS,
             f"[{case.name}] marts.fct_sessions per (user_id, started_at, user_session)")
 

@@ -197,7 +197,8 @@ def test_value_formats(ds, request):
     assert full_match(sc.created_at, TS_RE)
     assert full_match(sc.updated_at[sc.updated_at != ""], TS_RE)
     assert full_match(ci.added_at[ci.added_at != ""], TS_RE)
-    assert full_match(oo.order_date, TS_RE) or full_match(oo.order_date, r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\.\d{6}")
+    assert full_match(oo.order_date, TS_RE) or full_match(
+        oo.order_date, r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\.\d{6}")
     cu = d["customers"]
     reg = cu[cu.is_guest == "False"]
     assert full_match(reg.signup_date, DATE_RE)
@@ -227,12 +228,14 @@ def test_value_formats(ds, request):
     assert "0.0" in set(sc.cart_total)
     assert full_match(ci.quantity, r"[1-6]")
     # vocabularies
-    assert {s.strip().title() for s in cu.customer_status} <= {"Active", "Inactive", "Dormant", "Guest"}
+    assert {s.strip().title() for s in cu.customer_status} <= {"Active", "Inactive", "Dormant",
+                                                              "Guest"}
     assert set(reg.loyalty_tier) <= {"Bronze", "Silver", "Gold", "Platinum"}
     assert set(reg.clv_bucket) <= {"Low", "Medium", "High"}
     assert {"Website", "Mobile App", "Social Media", "Referral"} <= set(reg.signup_channel)
     cats = set(d["product_catalog"].category)
-    assert cats == {"Electronics", "Books", "Clothing", "Home", "Toys", "Sports", "Beauty", "Grocery"}
+    assert cats == {"Electronics", "Books", "Clothing", "Home", "Toys", "Sports", "Beauty",
+                    "Grocery"}
 
 
 def test_guest_blanks(none_ds):
@@ -503,7 +506,8 @@ def test_returns(heavy_ds):
     assert (r.customer_id == r.customer_id_o).all()
     assert (pd.to_datetime(r.return_date) >= ts(r.order_date).dt.normalize()).all()
     tot = ri.assign(x=ri.refunded_amount.astype(float)).groupby("return_id").x.sum()
-    assert np.allclose(rt.set_index("return_id").refunded_amount.astype(float), tot[rt.return_id].values)
+    assert np.allclose(rt.set_index("return_id").refunded_amount.astype(float),
+                       tot[rt.return_id].values)
 
 
 def test_seasonality(none_ds):
@@ -592,7 +596,8 @@ def _canonical(s: pd.Series) -> pd.Series:
 def test_none_is_clean(none_ds):
     d = none_ds
     sc, ci = d["shopping_carts"], d["cart_items"]
-    assert set(sc.status) <= STATUSES and set(sc.status) >= {"converted", "abandoned", "emptied", "open"}
+    assert set(sc.status) <= STATUSES and set(sc.status) >= {"converted", "abandoned", "emptied",
+                                                             "open"}
     for t, c in FREE_TEXT:
         assert _canonical(d[t][c]).all(), (t, c)
     names = d["product_catalog"].set_index("product_id").product_name

@@ -3,30 +3,15 @@ audit sees the quirks each level puts in (none: clean; heavy: dirty)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import ALL_TABLES, PROJECT_DIR, run_dbt
+from conftest import ALL_TABLES, generate_raw, run_dbt
 
 
 @pytest.mark.parametrize("messiness", ["none", "light", "heavy"])
 def test_build_on_generator_output(messiness, tmp_path):
-    raw = tmp_path / "raw"
-    subprocess.run(
-        [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "generate_data.py"),
-            "--out", str(raw),
-            "--customers", "300",
-            "--events", "15000",
-            "--seed", "5",
-            "--messiness", messiness,
-        ],
-        check=True,
-        capture_output=True,
-    )
+    raw = generate_raw(tmp_path / "raw", customers=300, events=15000, seed=5,
+                       messiness=messiness)
     build = run_dbt(["build"], tmp_path / "build", {"raw_path": str(raw)})
     assert build.success
     removed = dict(

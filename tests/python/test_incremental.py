@@ -13,17 +13,16 @@ funnel) and in the clickstream marts and the data-quality audit.
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from conftest import PROJECT_DIR, run_dbt
+from conftest import generate_raw, read_raw_text, run_dbt, write_raw
 
 CLICKSTREAM_TABLES = [
-    ("staging", "base_clickstream__events"),
+    ("staging", "stg_clickstream__events"),
     ("intermediate", "int_events_sessionized"),
     ("intermediate", "int_event_users_aggregated"),
     ("marts", "fct_sessions"),
@@ -36,12 +35,16 @@ CLICKSTREAM_TABLES = [
     ("marts", "activity_patterns"),
     ("marts", "data_quality_audit"),
 ]
-EVENTS_ONLY = {"enable_commerce": False}
 
 
-def write_events(frame: pd.DataFrame, folder) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(folder / "events.csv", index=False)
+def events_only(raw: Path) -> dict:
+    """The vars of an events-only build on the raw_path folder `raw`."""
+    return {"enable_commerce": False, "raw_path": str(raw)}
+
+
+def write_events(frame: pd.DataFrame, folder: Path) -> Path:
+    """`frame` (raw text) as the events.csv of a raw_path folder."""
+    return write_raw(folder, "events", frame.itertuples(index=False), list(frame.columns))
 
 
 def differing_rows(db_a, db_b, schema: str, table: str) -> int:
@@ -64,18 +67,9 @@ def differing_rows(db_a, db_b, schema: str, table: str) -> int:
 @pytest.fixture(scope="module")
 def event_files(tmp_path_factory):
     """(first file, final file, a row older than the lookback) as DataFrames of raw text."""
-    raw = tmp_path_factory.mktemp("generated")
-    subprocess.run(
-        [
-            sys.executable,
-            str(PROJECT_DIR / "scripts" / "generate_data.py"),
-            "--out", str(raw), "--customers", "200", "--events", "12000",
-            "--seed", "31", "--messiness", "none", "--days", "40",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    events = pd.read_csv(raw / "events.csv", dtype=str, keep_default_na=False)
+    raw = generate_raw(tmp_path_factory.mktemp("generated"), customers=200, events=12000,
+                       seed=31, messiness="none", days=40)
+    events = read_raw_text(raw, "events")
     day = events["event_time"].str.slice(0, 10)
     days = sorted(day.unique())
     first_last_day = days[-6]  # M0: the last day of the first build
@@ -123,25 +117,25 @@ def event_files(tmp_path_factory):
 
 def test_incremental_run_equals_full_refresh_with_late_rows(event_files, tmp_path):
     first, final, _ = event_files
-    write_events(first, tmp_path / "raw_first")
-    write_events(final, tmp_path / "raw_final")
+    raw_first = write_events(first, tmp_path / "raw_first")
+    raw_final = write_events(final, tmp_path / "raw_final")
 
     incremental_dir = tmp_path / "incremental"
-    build = run_dbt(["build"], incremental_dir, {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_first")})
+    build = run_dbt(["build"], incremental_dir, events_only(raw_first))
     assert build.success
-    [(rows_first,)] = build.query("select count(*) from staging.base_clickstream__events")
+    [(rows_first,)] = build.query("select count(*) from staging.stg_clickstream__events")
     assert rows_first == len(first)
 
-    build = run_dbt(["build"], incremental_dir, {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_final")})
+    build = run_dbt(["build"], incremental_dir, events_only(raw_final))
     assert build.success
-    full = run_dbt(["build"], tmp_path / "full", {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_final")})
+    full = run_dbt(["build"], tmp_path / "full", events_only(raw_final))
     assert full.success
 
     # every raw row once: 2 unreadable times, 1 exact copy and 1 bad price quarantined
-    [(rows_final,)] = build.query("select count(*) from staging.base_clickstream__events")
+    [(rows_final,)] = build.query("select count(*) from staging.stg_clickstream__events")
     assert rows_final == len(final)
     reasons = dict(build.query(
-        "select dq_reason, count(*) from staging.base_clickstream__events"
+        "select dq_reason, count(*) from staging.stg_clickstream__events"
         " where dq_reason is not null group by dq_reason"
     ))
     assert reasons == {"invalid_event_time": 2, "exact_duplicate": 1, "invalid_price": 1}
@@ -153,22 +147,16 @@ def test_rows_later_than_the_lookback_need_a_full_refresh(event_files, tmp_path)
     """The documented limit, shown so that the comparison above is known to be able to
     fail: a row older than events_lookback_days is not taken in by an incremental run."""
     first, final, too_late = event_files
-    write_events(first, tmp_path / "raw_first")
-    write_events(pd.concat([final, too_late]), tmp_path / "raw_final")
+    raw_first = write_events(first, tmp_path / "raw_first")
+    raw_final = write_events(pd.concat([final, too_late]), tmp_path / "raw_final")
     incremental_dir = tmp_path / "incremental"
-    assert run_dbt(["build"], incremental_dir, {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_first")}).success
-    incremental = run_dbt(
-        ["build"], incremental_dir, {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_final")}
-    )
-    full = run_dbt(["build"], tmp_path / "full", {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_final")})
+    assert run_dbt(["build"], incremental_dir, events_only(raw_first)).success
+    incremental = run_dbt(["build"], incremental_dir, events_only(raw_final))
+    full = run_dbt(["build"], tmp_path / "full", events_only(raw_final))
     assert incremental.success and full.success
     # the one-row kpis differ: one row on each side of the symmetric difference
     assert differing_rows(incremental.db_path, full.db_path, "marts", "funnel_kpis") == 2
     # and a full refresh repairs it
-    refreshed = run_dbt(
-        ["build", "--full-refresh"],
-        incremental_dir,
-        {**EVENTS_ONLY, "raw_path": str(tmp_path / "raw_final")},
-    )
+    refreshed = run_dbt(["build", "--full-refresh"], incremental_dir, events_only(raw_final))
     assert refreshed.success
     assert differing_rows(refreshed.db_path, full.db_path, "marts", "funnel_kpis") == 0

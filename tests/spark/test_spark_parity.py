@@ -34,7 +34,6 @@ import csv
 import math
 import os
 import shutil
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -45,9 +44,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-SAMPLE_DIR = PROJECT_DIR / "seeds" / "sample"
-DBT = str(Path(sys.executable).with_name("dbt"))
+# tests/: the home of dbt_invocation.py, shared with tests/python
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+from dbt_invocation import (
+    ECOMGEN_SAMPLE_DIR,
+    PROJECT_DIR,
+    SAMPLE_DIR,
+    duckdb_env,
+    duckdb_path,
+    run_dbt_command,
+    target_path,
+)
+
 MARTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.sql"))
 INCREMENTAL = ("intermediate", "int_events_sessionized")
 CLICKSTREAM_TABLES = [
@@ -68,7 +76,6 @@ BUILD_MODELS = ["build", "--exclude-resource-type", "test", "--exclude-resource-
 os.environ["TZ"] = "UTC"
 time.tzset()
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-os.environ.setdefault("DO_NOT_TRACK", "1")
 
 Tables = dict[str, tuple[list[str], list[tuple]]]
 
@@ -76,53 +83,37 @@ Tables = dict[str, tuple[list[str], list[tuple]]]
 # --- builds -----------------------------------------------------------------
 
 
-def dbt(args: list[str], workdir: Path, env: dict[str, str], check: bool = True):
-    """Run dbt (this venv's) on the project; fail the test with its output."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        DBT,
-        *args,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
-    result = subprocess.run(
-        cmd, cwd=PROJECT_DIR, env={**os.environ, **env}, capture_output=True, text=True
-    )
+def dbt(
+    args: list[str],
+    workdir: Path,
+    env: dict[str, str],
+    dbt_vars: dict | None = None,
+    check: bool = True,
+):
+    """Run dbt (this venv's) on the project, with `env` added to the environment;
+    fail the test with its output."""
+    result = run_dbt_command(args, workdir, dbt_vars, env=env)
     if check and result.returncode != 0:
         pytest.fail(
-            f"{' '.join(cmd)} failed ({result.returncode}):\n"
+            f"{' '.join(result.args)} failed ({result.returncode}):\n"
             + result.stdout[-6000:]
             + result.stderr[-3000:]
         )
     return result
 
 
-def vars_arg(dbt_vars: dict) -> list[str]:
-    return ["--vars", "{" + ", ".join(f"{k}: {v}" for k, v in dbt_vars.items()) + "}"]
-
-
 def duckdb_build(workdir: Path, dbt_vars: dict | None = None) -> Path:
-    db_path = workdir / "warehouse.duckdb"
-    dbt(
-        [*BUILD_MODELS, "--target", "duckdb", *vars_arg(dbt_vars or {})],
-        workdir,
-        {"DUCKDB_PATH": str(db_path), "DUCKDB_TEMP_DIRECTORY": str(workdir / "duckdb_tmp")},
-    )
-    return db_path
+    dbt([*BUILD_MODELS, "--target", "duckdb"], workdir, duckdb_env(workdir), dbt_vars)
+    return duckdb_path(workdir)
 
 
 def spark_build(state_dir: Path, workdir: Path, dbt_vars: dict | None = None) -> Path:
     """A Spark build (models and seeds) with its own warehouse and metastore."""
     dbt(
-        [*BUILD_MODELS, "--target", "spark", *vars_arg(dbt_vars or {})],
+        [*BUILD_MODELS, "--target", "spark"],
         workdir,
         {"SPARK_STATE_DIR": str(state_dir)},
+        dbt_vars,
     )
     return state_dir
 
@@ -198,9 +189,9 @@ def assert_same_rows(name: str, duck_table, spark_table) -> None:
     assert duck_rows, f"{name} is empty: nothing compared"
     mismatches = []
     for duck_row, spark_row in zip(
-        sorted(duck_rows, key=sort_key), sorted(spark_rows, key=sort_key)
+        sorted(duck_rows, key=sort_key), sorted(spark_rows, key=sort_key), strict=True
     ):
-        for column, duck, spark in zip(duck_columns, duck_row, spark_row):
+        for column, duck, spark in zip(duck_columns, duck_row, spark_row, strict=True):
             if not same_value(duck, spark):
                 mismatches.append(f"{column}: duckdb {duck!r} != spark {spark!r}")
     assert not mismatches, f"{name}: {len(mismatches)} values differ, e.g.\n" + "\n".join(
@@ -283,8 +274,7 @@ def test_the_sample_gives_the_same_rows_on_spark(table, duckdb_sample, spark_sam
 
 
 def sample_file(table: str) -> Path:
-    family = "events" if table == "events" else "commerce"
-    return SAMPLE_DIR / family / f"sample_{table}.csv"
+    return SAMPLE_DIR / f"{table}.csv"
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -307,8 +297,9 @@ def test_raw_files_give_the_same_marts_on_spark(duckdb_sample, spark, tmp_path):
     marts equal the DuckDB build of the same sample (loaded as seeds)."""
     raw = tmp_path / "raw"
     raw.mkdir()
-    for path in (SAMPLE_DIR / "commerce").glob("sample_*.csv"):
-        shutil.copy(path, raw / path.name.removeprefix("sample_"))
+    for path in SAMPLE_DIR.glob("*.csv"):
+        if path.stem != "events":
+            shutil.copy(path, raw / path.name)
     duckdb.sql(
         f"copy (select * from read_csv('{sample_file('events')}', header = true, "
         f"all_varchar = true)) to '{raw / 'events.parquet'}' (format parquet)"
@@ -319,14 +310,11 @@ def test_raw_files_give_the_same_marts_on_spark(duckdb_sample, spark, tmp_path):
         assert_same_rows(mart, duckdb_sample[mart], spark_tables[mart])
 
 
-ECOMGEN_SAMPLE_DIR = PROJECT_DIR / "tests" / "data" / "ecomgen_sample"
-
-
 def test_third_party_files_give_the_same_marts_on_spark(spark, tmp_path):
     """The third-party ecomgen sample (commerce csv files as exported: padded and
     re-cased values, `T` timestamps, ...) read through raw_path gives the same
     marts on Spark as on DuckDB."""
-    dbt_vars = {"raw_path": str(ECOMGEN_SAMPLE_DIR), "enable_events": "false"}
+    dbt_vars = {"raw_path": str(ECOMGEN_SAMPLE_DIR), "enable_events": False}
     reference = read_duckdb(duckdb_build(tmp_path / "duckdb", dbt_vars))
     assert "fct_carts" in reference and "data_quality_audit" in reference
     state_dir = spark_build(tmp_path / "state", tmp_path / "spark", dbt_vars)
@@ -352,9 +340,13 @@ def late_event_files(folder: Path) -> tuple[Path, Path]:
     first_last_day = days[-6]
     late_days = set(days[-8:-6])
     around_cut = set(days[-9:-5])
-    user = Counter(row[user_col] for row in rows if row[time_col][:10] in around_cut).most_common(1)[0][0]
+    user = Counter(
+        row[user_col] for row in rows if row[time_col][:10] in around_cut
+    ).most_common(1)[0][0]
     user_rows = [
-        i for i, row in enumerate(rows) if row[user_col] == user and row[time_col][:10] in around_cut
+        i
+        for i, row in enumerate(rows)
+        if row[user_col] == user and row[time_col][:10] in around_cut
     ]
     for i in user_rows:
         rows[i][session_col] = ""
@@ -374,7 +366,7 @@ def test_incremental_run_on_spark_equals_a_full_build_with_late_rows(spark, tmp_
     a build on the first file, then an incremental run on the final one, gives
     the same rows as a full DuckDB build of the final file."""
     first, final = late_event_files(tmp_path / "raw")
-    events_only = {"enable_commerce": "false"}
+    events_only = {"enable_commerce": False}
     reference = read_duckdb(
         duckdb_build(tmp_path / "duckdb", {**events_only, "raw_path": str(final)}),
         CLICKSTREAM_TABLES,
@@ -396,15 +388,18 @@ def test_raw_file_problems_are_reported_before_anything_runs_on_spark(tmp_path):
     write_csv_rows(
         raw / "customers.csv", [header[i] for i in keep], [[r[i] for i in keep] for r in rows[:5]]
     )
-    for table in ["product_catalog", "shopping_carts", "cart_items", "orders", "order_items", "returns"]:
+    for table in [
+        "product_catalog", "shopping_carts", "cart_items", "orders", "order_items", "returns"
+    ]:
         shutil.copy(sample_file(table), raw / f"{table}.csv")
     shutil.copy(sample_file("events"), raw / "events.csv")
     # listed by name only, never read (Spark's listing skips empty files)
     (raw / "events.parquet").write_bytes(b"PAR1")
     result = dbt(
-        ["run", "--target", "spark", "--select", "stg_ecom__customers", *vars_arg({"raw_path": str(raw)})],
+        ["run", "--target", "spark", "--select", "stg_ecom__customers"],
         tmp_path,
         {"SPARK_STATE_DIR": str(tmp_path / "state")},
+        {"raw_path": str(raw)},
         check=False,
     )
     output = result.stdout + result.stderr
@@ -424,7 +419,7 @@ def test_analyses_run_on_spark(spark, spark_sample, tmp_path):
         # an empty metastore of its own: compiling reads no table
         {"SPARK_STATE_DIR": str(tmp_path / "state")},
     )
-    folder = tmp_path / "target" / "compiled" / "ecommerce_behavior" / "analyses"
+    folder = target_path(tmp_path) / "compiled" / "ecommerce_behavior" / "analyses"
     analyses = sorted((PROJECT_DIR / "analyses").glob("*.sql"))
     assert analyses
     for analysis in analyses:

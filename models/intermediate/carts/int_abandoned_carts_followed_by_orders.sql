@@ -6,9 +6,7 @@ with abandoned_carts as (
     where cart_outcome = 'abandoned'
 ),
 
-orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-),
+orders as (select * from {{ ref('valid_ecom__orders') }}),
 
 later_orders as (
     select

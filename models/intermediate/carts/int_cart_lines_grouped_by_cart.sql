@@ -1,8 +1,6 @@
 -- One row per cart that has lines: its size and value (docs/overview.md: the cart value
 -- is the sum over all its lines; SKU counts are distinct (cart_id, product_id)).
-with cart_products as (
-    select * from {{ ref('int_cart_lines_grouped_by_product') }}
-),
+with cart_products as (select * from {{ ref('int_cart_lines_grouped_by_product') }}),
 
 grouped as (
     select

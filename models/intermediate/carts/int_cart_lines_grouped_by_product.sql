@@ -1,8 +1,6 @@
 -- One row per (cart_id, product_id). Several lines of one product are separate
 -- add-to-cart actions: their quantities and values add up (docs/raw_data.md).
-with cart_items as (
-    select * from {{ ref('stg_ecom__cart_items') }}
-),
+with cart_items as (select * from {{ ref('valid_ecom__cart_items') }}),
 
 grouped as (
     select

@@ -1,17 +1,13 @@
 -- One row per (abandoned cart, product), with the product's name and category
 -- from the catalog (master data), else from the cart lines' copies.
-with cart_products as (
-    select * from {{ ref('int_cart_lines_grouped_by_product') }}
-),
+with cart_products as (select * from {{ ref('int_cart_lines_grouped_by_product') }}),
 
 abandoned_carts as (
     select * from {{ ref('int_carts_classified') }}
     where cart_outcome = 'abandoned'
 ),
 
-products as (
-    select * from {{ ref('stg_ecom__products') }}
-),
+products as (select * from {{ ref('valid_ecom__products') }}),
 
 final as (
     select

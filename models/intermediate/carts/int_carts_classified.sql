@@ -1,16 +1,10 @@
 -- One row per cart with its last activity and outcome. An open cart whose last
 -- activity is more than abandonment_timeout_hours before as_of is abandoned.
-with carts as (
-    select * from {{ ref('stg_ecom__carts') }}
-),
+with carts as (select * from {{ ref('valid_ecom__carts') }}),
 
-cart_lines as (
-    select * from {{ ref('int_cart_lines_grouped_by_cart') }}
-),
+cart_lines as (select * from {{ ref('int_cart_lines_grouped_by_cart') }}),
 
-as_of as (
-    select * from {{ ref('int_commerce_as_of') }}
-),
+as_of as (select * from {{ ref('int_commerce_as_of') }}),
 
 joined as (
     select

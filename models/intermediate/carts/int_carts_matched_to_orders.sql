@@ -22,9 +22,7 @@ with carts as (
     where cart_outcome = 'converted'
 ),
 
-orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-),
+orders as (select * from {{ ref('valid_ecom__orders') }}),
 
 candidates as (
     select

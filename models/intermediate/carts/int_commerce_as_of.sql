@@ -1,17 +1,11 @@
 -- The "now" of the commerce family: the var as_of when given, otherwise the
 -- latest timestamp in the data (never the wall clock), so results only depend
 -- on the data and the vars.
-with carts as (
-    select * from {{ ref('stg_ecom__carts') }}
-),
+with carts as (select * from {{ ref('valid_ecom__carts') }}),
 
-cart_items as (
-    select * from {{ ref('stg_ecom__cart_items') }}
-),
+cart_items as (select * from {{ ref('valid_ecom__cart_items') }}),
 
-orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-),
+orders as (select * from {{ ref('valid_ecom__orders') }}),
 
 latest as (
     select max(created_at) as latest_at from carts

@@ -8,7 +8,7 @@
 {%- set events = events_of_users_in_window('last_event_at') %}
 
 with sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ ref('int_sessions_aggregated') }}
     {% if is_incremental() -%}
     where user_id in ({{ users_with_events_in_window('last_event_at') }})
     {%- endif %}

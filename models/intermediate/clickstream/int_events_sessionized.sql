@@ -11,9 +11,7 @@
     written), so the result equals a full refresh.
 -#}
 
-with clean_events as (
-    select * from {{ ref('stg_clickstream__events') }}
-),
+with clean_events as (select * from {{ ref('valid_clickstream__events') }}),
 
 {% if is_incremental() %}
 window_start as (

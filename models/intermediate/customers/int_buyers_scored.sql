@@ -1,17 +1,11 @@
 -- One row per buyer (a customer with at least one order) at as_of: recency,
 -- R/F/M scores as equal-size quantile bins (ties broken by customer_id),
 -- the RFM segment, the activity status and the top-revenue flag.
-with buyers as (
-    select * from {{ ref('int_customer_orders_aggregated') }}
-),
+with buyers as (select * from {{ ref('int_customer_orders_aggregated') }}),
 
-as_of as (
-    select * from {{ ref('int_commerce_as_of') }}
-),
+as_of as (select * from {{ ref('int_commerce_as_of') }}),
 
-segment_map as (
-    select * from {{ ref('rfm_segment_map') }}
-),
+segment_map as (select * from {{ ref('rfm_segment_map') }}),
 
 measured as (
     select

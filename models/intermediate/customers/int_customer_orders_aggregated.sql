@@ -1,8 +1,6 @@
 -- One row per customer with at least one order: how many orders, how much
 -- revenue (net_total), and when they ordered first and last.
-with orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-),
+with orders as (select * from {{ ref('valid_ecom__orders') }}),
 
 aggregated as (
     select

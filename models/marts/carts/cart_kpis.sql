@@ -1,15 +1,9 @@
 -- One row: the headline numbers of the cart stage at as_of.
-with carts as (
-    select * from {{ ref('fct_carts') }}
-),
+with carts as (select * from {{ ref('fct_carts') }}),
 
-reengagement as (
-    select * from {{ ref('customer_reengagement') }}
-),
+reengagement as (select * from {{ ref('customer_reengagement') }}),
 
-as_of as (
-    select * from {{ ref('int_commerce_as_of') }}
-),
+as_of as (select * from {{ ref('int_commerce_as_of') }}),
 
 cart_totals as (
     select

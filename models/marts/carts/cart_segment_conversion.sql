@@ -10,9 +10,7 @@
         ~ "), 1, 7), 'unknown')",
 } %}
 
-with carts as (
-    select * from {{ ref('fct_carts') }}
-),
+with carts as (select * from {{ ref('fct_carts') }}),
 
 segmented as (
     {%- for segment_type, expression in segment_types.items() %}

@@ -5,13 +5,9 @@ with reengagement as (
     select * from {{ ref('int_abandoned_carts_followed_by_orders') }}
 ),
 
-as_of as (
-    select * from {{ ref('int_commerce_as_of') }}
-),
+as_of as (select * from {{ ref('int_commerce_as_of') }}),
 
-customers as (
-    select * from {{ ref('stg_ecom__customers') }}
-),
+customers as (select * from {{ ref('int_customers_segmented') }}),
 
 grouped as (
     select
@@ -50,16 +46,12 @@ final as (
         grouped.recent_unrecovered_value > 0
         and grouped.recent_unrecovered_value
         >= {{ var('savable_min_abandoned_value') }} as is_savable,
-        coalesce(customers.is_guest, grouped.customer_id like 'GUEST-%')
-            as is_guest,
-        {{ segment_attribute('customers.is_guest', 'customers.signup_channel') }}
-            as signup_channel,
-        {{ segment_attribute('customers.is_guest', 'customers.loyalty_tier') }}
-            as loyalty_tier,
-        {{ segment_attribute('customers.is_guest', 'customers.clv_bucket') }}
-            as clv_bucket
+        customers.is_guest,
+        customers.signup_channel,
+        customers.loyalty_tier,
+        customers.clv_bucket
     from grouped
-    left join customers
+    inner join customers
         on grouped.customer_id = customers.customer_id
 )
 

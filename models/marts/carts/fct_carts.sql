@@ -1,20 +1,12 @@
 -- One row per cart: its contents, outcome, matched order, re-engagement and the
 -- segment attributes of its customer.
-with carts as (
-    select * from {{ ref('int_carts_classified') }}
-),
+with carts as (select * from {{ ref('int_carts_classified') }}),
 
-matches as (
-    select * from {{ ref('int_carts_matched_to_orders') }}
-),
+matches as (select * from {{ ref('int_carts_matched_to_orders') }}),
 
-reengagement as (
-    select * from {{ ref('int_abandoned_carts_followed_by_orders') }}
-),
+reengagement as (select * from {{ ref('int_abandoned_carts_followed_by_orders') }}),
 
-customers as (
-    select * from {{ ref('stg_ecom__customers') }}
-),
+customers as (select * from {{ ref('int_customers_segmented') }}),
 
 joined as (
     select
@@ -24,12 +16,12 @@ joined as (
         matches.hours_to_order,
         matches.match_method,
         reengagement.is_reengaged,
-        customers.customer_id is not null as is_known_customer,
-        coalesce(customers.is_guest, carts.customer_id like 'GUEST-%') as is_guest,
+        customers.is_known_customer,
+        customers.is_guest,
         customers.signup_channel,
         customers.loyalty_tier,
         customers.clv_bucket,
-        customers.signup_date
+        customers.signup_cohort_month
     from carts
     left join matches
         on carts.cart_id = matches.cart_id
@@ -66,13 +58,10 @@ final as (
         coalesce(is_reengaged, false) as is_reengaged,
         is_known_customer,
         is_guest,
-        {{ segment_attribute('is_guest', 'signup_channel') }} as signup_channel,
-        {{ segment_attribute('is_guest', 'loyalty_tier') }} as loyalty_tier,
-        {{ segment_attribute('is_guest', 'clv_bucket') }} as clv_bucket,
-        case
-            when not is_guest
-                then cast({{ dbt.date_trunc('month', 'signup_date') }} as date)
-        end as signup_cohort_month
+        signup_channel,
+        loyalty_tier,
+        clv_bucket,
+        signup_cohort_month
     from joined
 )
 

@@ -1,9 +1,7 @@
 -- One row per behaviour segment, plus a row `high_value` for the users flagged
 -- high value (who also belong to a purchase segment): how many users, how much
 -- revenue, and their shares.
-with users as (
-    select * from {{ ref('user_behavior_segments') }}
-),
+with users as (select * from {{ ref('user_behavior_segments') }}),
 
 segments as (
     select

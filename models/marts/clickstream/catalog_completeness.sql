@@ -1,29 +1,24 @@
 -- One row per catalog attribute of the events (brand, category_code): how many
 -- events, purchases and how much revenue come without it.
-with events as (
-    select * from {{ ref('int_events_sessionized') }}
-),
+with product_events as (select * from {{ ref('int_events_grouped_by_product') }}),
 
 counted as (
     select
-        count(*) as events,
+        {{ sum_int('events') }} as events,
         sum(revenue) as revenue,
-        count(case when is_brand_missing then 1 end) as brand_events_missing,
-        count(
-            case when is_brand_missing and event_type = 'purchase' then 1 end
-        ) as brand_purchases_missing,
-        sum(case when is_brand_missing then revenue else 0 end)
+        {{ sum_int('case when brand is null then events else 0 end') }}
+            as brand_events_missing,
+        {{ sum_int('case when brand is null then purchases else 0 end') }}
+            as brand_purchases_missing,
+        sum(case when brand is null then revenue else 0 end)
             as brand_revenue_missing,
-        count(case when is_category_code_missing then 1 end)
+        {{ sum_int('case when category_code is null then events else 0 end') }}
             as category_code_events_missing,
-        count(
-            case
-                when is_category_code_missing and event_type = 'purchase' then 1
-            end
-        ) as category_code_purchases_missing,
-        sum(case when is_category_code_missing then revenue else 0 end)
+        {{ sum_int('case when category_code is null then purchases else 0 end') }}
+            as category_code_purchases_missing,
+        sum(case when category_code is null then revenue else 0 end)
             as category_code_revenue_missing
-    from events
+    from product_events
 ),
 
 attributes as (

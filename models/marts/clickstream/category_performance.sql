@@ -1,1 +1,28 @@
-{{ revenue_by_attribute('category_code') }}
+-- One row per category_code, as each event gives it (missing -> `unknown`): views,
+-- cart additions, purchases, revenue, revenue share and rank.
+with product_events as (select * from {{ ref('int_events_grouped_by_product') }}),
+
+grouped as (
+    select
+        coalesce(category_code, 'unknown') as category_code,
+        {{ sum_int('views') }} as views,
+        {{ sum_int('carts') }} as carts,
+        {{ sum_int('purchases') }} as purchases,
+        sum(revenue) as revenue
+    from product_events
+    group by coalesce(category_code, 'unknown')
+),
+
+final as (
+    select
+        category_code,
+        views,
+        carts,
+        purchases,
+        revenue,
+        {{ ratio('revenue', 'sum(revenue) over ()') }} as revenue_share,
+        row_number() over (order by revenue desc, category_code asc) as revenue_rank
+    from grouped
+)
+
+select * from final

@@ -1,12 +1,8 @@
 -- One row: the headline numbers of the view -> cart -> purchase funnel, with
 -- the open ("ever did") rates and the strict (in order) ones.
-with users as (
-    select * from {{ ref('int_event_users_aggregated') }}
-),
+with users as (select * from {{ ref('int_event_users_aggregated') }}),
 
-sessions as (
-    select * from {{ ref('fct_sessions') }}
-),
+sessions as (select * from {{ ref('fct_sessions') }}),
 
 user_totals as (
     select

@@ -1,9 +1,18 @@
 -- One row per (funnel_type, stage): users reaching each stage of the funnel,
 -- open ("ever did") and strict (in order), with conversion and drop-off from
--- the previous stage and the share of the first stage. The counts are those
--- of funnel_kpis, unpivoted.
-with stage_users as (
-    select * from {{ ref('funnel_kpis') }}
+-- the previous stage and the share of the first stage. The stages a user
+-- reached are those of int_event_users_aggregated, as in funnel_kpis
+-- (tests/clickstream/assert_funnel_stages_agree_with_kpis.sql).
+with users as (select * from {{ ref('int_event_users_aggregated') }}),
+
+stage_users as (
+    select
+        count(case when is_viewer then 1 end) as viewers,
+        count(case when is_cart_user then 1 end) as cart_users,
+        count(case when is_purchaser then 1 end) as purchasers,
+        count(case when reaches_strict_cart then 1 end) as strict_cart_users,
+        count(case when reaches_strict_purchase then 1 end) as strict_purchasers
+    from users
 ),
 
 stages as (

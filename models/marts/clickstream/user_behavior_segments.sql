@@ -1,9 +1,7 @@
 -- One row per clickstream user: their behaviour segment (a partition of the
 -- users) and whether they are among the top high_value_user_share of
 -- purchasing users by revenue.
-with users as (
-    select * from {{ ref('int_event_users_aggregated') }}
-),
+with users as (select * from {{ ref('int_event_users_aggregated') }}),
 
 ranked as (
     select

@@ -3,17 +3,11 @@
 -- ordered in cohort_month ordered again that month.
 {%- set month_index = "(extract(year from {0}) * 12 + extract(month from {0}))" %}
 
-with buyers as (
-    select * from {{ ref('int_customer_orders_aggregated') }}
-),
+with buyers as (select * from {{ ref('int_customer_orders_aggregated') }}),
 
-orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-),
+orders as (select * from {{ ref('valid_ecom__orders') }}),
 
-as_of as (
-    select * from {{ ref('int_commerce_as_of') }}
-),
+as_of as (select * from {{ ref('int_commerce_as_of') }}),
 
 digits as (
     {%- for digit in range(10) %}

@@ -1,11 +1,7 @@
 -- One row: the headline numbers of customer value and retention at as_of.
-with customers as (
-    select * from {{ ref('dim_customers') }}
-),
+with customers as (select * from {{ ref('dim_customers') }}),
 
-carts as (
-    select * from {{ ref('fct_carts') }}
-),
+carts as (select * from {{ ref('fct_carts') }}),
 
 customer_totals as (
     select

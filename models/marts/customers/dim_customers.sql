@@ -1,29 +1,11 @@
 -- One row per customer: every customer of the customers table (guests
 -- included) and any customer id found only on orders or carts. Profile,
 -- orders and revenue, RFM, activity, top-revenue flag and cart counts.
-with customers as (
-    select * from {{ ref('stg_ecom__customers') }}
-),
+with customers as (select * from {{ ref('int_customers_segmented') }}),
 
-orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-),
+buyers as (select * from {{ ref('int_buyers_scored') }}),
 
-buyers as (
-    select * from {{ ref('int_buyers_scored') }}
-),
-
-carts as (
-    select * from {{ ref('fct_carts') }}
-),
-
-customer_ids as (
-    select customer_id from customers
-    union
-    select customer_id from orders
-    union
-    select customer_id from carts
-),
+carts as (select * from {{ ref('fct_carts') }}),
 
 cart_counts as (
     select
@@ -36,10 +18,9 @@ cart_counts as (
 
 joined as (
     select
-        customer_ids.customer_id,
-        customers.customer_id is not null as is_known_customer,
-        coalesce(customers.is_guest, customer_ids.customer_id like 'GUEST-%')
-            as is_guest,
+        customers.customer_id,
+        customers.is_known_customer,
+        customers.is_guest,
         customers.signup_channel,
         customers.loyalty_tier,
         customers.clv_bucket,
@@ -58,13 +39,11 @@ joined as (
         coalesce(buyers.is_top_revenue_customer, false) as is_top_revenue_customer,
         coalesce(cart_counts.carts, 0) as carts,
         coalesce(cart_counts.abandoned_carts, 0) as abandoned_carts
-    from customer_ids
-    left join customers
-        on customer_ids.customer_id = customers.customer_id
+    from customers
     left join buyers
-        on customer_ids.customer_id = buyers.customer_id
+        on customers.customer_id = buyers.customer_id
     left join cart_counts
-        on customer_ids.customer_id = cart_counts.customer_id
+        on customers.customer_id = cart_counts.customer_id
 ),
 
 final as (
@@ -72,9 +51,9 @@ final as (
         customer_id,
         is_known_customer,
         is_guest,
-        {{ segment_attribute('is_guest', 'signup_channel') }} as signup_channel,
-        {{ segment_attribute('is_guest', 'loyalty_tier') }} as loyalty_tier,
-        {{ segment_attribute('is_guest', 'clv_bucket') }} as clv_bucket,
+        signup_channel,
+        loyalty_tier,
+        clv_bucket,
         signup_date,
         orders,
         lifetime_revenue,

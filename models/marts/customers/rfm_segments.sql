@@ -6,9 +6,7 @@ with buyers as (
     where orders > 0
 ),
 
-as_of as (
-    select * from {{ ref('int_commerce_as_of') }}
-),
+as_of as (select * from {{ ref('int_commerce_as_of') }}),
 
 grouped as (
     select

@@ -1,37 +1,40 @@
 {#-
-    One row per (source_table, step). For each raw table: the rows read, one
-    step per quarantine check in the documented order (rows_in -> rows_out),
-    the rows kept, and the kept rows flagged with a warning. Counts come from
-    the base models, which hold exactly one row per raw row, so
-    rows read = rows kept + rows removed for every source.
+    One row per (source_table, step). For each raw table of the enabled
+    families: the rows read (its stg_ model holds one row per raw row), one step
+    per quarantine check of seeds/reference/dq_checks.csv in its order with the
+    rows it removed (its quarantine_ model, by dq_reason; rows_in -> rows_out),
+    the rows kept (its valid_ model), and one step per flag check with the kept
+    rows it flags (the check's flag_column in the valid_ model). All of it comes
+    from the seed and audited_tables(): a check added to the seed shows up here,
+    and a flag whose column does not exist stops the build (dq_flag_checks).
 -#}
-with checks as (
-    select * from {{ ref('dq_checks') }}
+{%- set flag_checks = dq_flag_checks() %}
+
+with checks as (select * from {{ ref('dq_checks') }}),
+
+read_counts as (
+    {%- for table in audited_tables() %}
+    select
+        '{{ table.source_table }}' as source_table,
+        count(*) as rows_read
+    from {{ ref(table.staging) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
-{% if raw_family_enabled('commerce') %}
-carts as (
-    select * from {{ ref('stg_ecom__carts') }}
+kept_counts as (
+    {%- for table in audited_tables() %}
+    select
+        '{{ table.source_table }}' as source_table,
+        count(*) as rows_kept
+    from {{ ref(table.valid) }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
-
-cart_items as (
-    select * from {{ ref('stg_ecom__cart_items') }}
-),
-
-orders as (
-    select * from {{ ref('stg_ecom__orders') }}
-),
-
-customers as (
-    select * from {{ ref('stg_ecom__customers') }}
-),
-{% endif %}
-
-{% if raw_family_enabled('events') %}
-events as (
-    select * from {{ ref('stg_clickstream__events') }}
-),
-{% endif %}
 
 reason_counts as (
     {%- for table in audited_tables() %}
@@ -39,7 +42,7 @@ reason_counts as (
         '{{ table.source_table }}' as source_table,
         dq_reason,
         count(*) as row_count
-    from {{ ref(table.base) }}
+    from {{ ref(table.quarantine) }}
     group by dq_reason
     {%- if not loop.last %}
     union all
@@ -49,12 +52,12 @@ reason_counts as (
 
 rows_read as (
     select
-        source_table,
-        {{ sum_int('row_count') }} as rows_read,
-        {{ sum_int('case when dq_reason is null then row_count else 0 end') }}
-            as rows_kept
-    from reason_counts
-    group by source_table
+        read_counts.source_table,
+        read_counts.rows_read,
+        kept_counts.rows_kept
+    from read_counts
+    inner join kept_counts
+        on read_counts.source_table = kept_counts.source_table
 ),
 
 -- every documented check, with 0 where nothing was removed; a reason that is
@@ -103,89 +106,24 @@ removal_steps as (
 ),
 
 flag_counts as (
-    {%- if raw_family_enabled('commerce') %}
+    {%- for check in flag_checks %}
     select
-        'shopping_carts' as source_table,
-        'unknown_status' as step,
-        count(*) as rows_flagged
-    from carts
-    where cart_status = 'unknown'
-    union all
-    select
-        'shopping_carts' as source_table,
-        'unknown_customer' as step,
-        count(*) as rows_flagged
-    from carts
-    left join customers
-        on carts.customer_id = customers.customer_id
-    where customers.customer_id is null
-    union all
-    select
-        'shopping_carts' as source_table,
-        'created_before_signup' as step,
-        count(*) as rows_flagged
-    from carts
-    inner join customers
-        on carts.customer_id = customers.customer_id
-    where cast(carts.created_at as date) < customers.signup_date
-    union all
-    select
-        'shopping_carts' as source_table,
-        'missing_updated_at' as step,
-        count(*) as rows_flagged
-    from carts
-    where updated_at is null
-    union all
-    select
-        'cart_items' as source_table,
-        'missing_added_at' as step,
-        count(*) as rows_flagged
-    from cart_items
-    where added_at is null
-    union all
-    select
-        'orders' as source_table,
-        'unknown_customer' as step,
-        count(*) as rows_flagged
-    from orders
-    left join customers
-        on orders.customer_id = customers.customer_id
-    where customers.customer_id is null
-    union all
-    select
-        'orders' as source_table,
-        'ordered_before_signup' as step,
-        count(*) as rows_flagged
-    from orders
-    inner join customers
-        on orders.customer_id = customers.customer_id
-    where cast(orders.ordered_at as date) < customers.signup_date
-    {%- endif %}
-    {%- if raw_family_enabled('commerce') and raw_family_enabled('events') %}
+        '{{ check.source_table }}' as source_table,
+        '{{ check.check_name }}' as step,
+        count(case when {{ check.flag_column }} then 1 end) as rows_flagged
+    from {{ ref(check.valid) }}
+    {%- if not loop.last %}
     union all
     {%- endif %}
-    {%- if raw_family_enabled('events') %}
+    {%- else %}
+    -- no flag check (parse time, or none for the enabled tables)
     select
-        'events' as source_table,
-        'missing_user_session' as step,
-        count(*) as rows_flagged
-    from events
-    where user_session is null
-    union all
-    select
-        'events' as source_table,
-        'missing_brand' as step,
-        count(*) as rows_flagged
-    from events
-    where is_brand_missing
-    union all
-    select
-        'events' as source_table,
-        'missing_category_code' as step,
-        count(*) as rows_flagged
-    from events
-    where is_category_code_missing
-    {%- endif %}
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        cast(null as {{ dbt.type_string() }}) as step,
+        0 as rows_flagged
+    from checks
+    where 1 = 0
+    {%- endfor %}
 ),
 
 flag_steps as (

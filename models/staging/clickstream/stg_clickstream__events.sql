@@ -1,22 +1,90 @@
-with base as (
-    select * from {{ ref('base_clickstream__events') }}
+{{ config(
+    pre_hook="{{ delete_undated_rows('event_date') }}",
+    **incremental_by_date_config('event_date')
+) }}
+
+{#-
+    Incremental like int_events_sessionized (macros/incremental.sql):
+    a run reads the whole raw table but types and checks only the rows of the
+    days from (latest built day - events_lookback_days) on, plus the rows whose
+    time is unreadable (they have no day). Exact copies share their raw time,
+    so they always fall in the same run.
+-#}
+
+with source as (
+    select {{ select_raw_columns('events') }}
+    from {{ source('clickstream', 'events') }}
+),
+
+timed as (
+    select
+        *,
+        {{ parse_timestamp('raw_event_time') }} as event_time
+    from source
+),
+
+in_window as (
+    select * from timed
+    {% if is_incremental() -%}
+    where
+        event_time is null
+        or cast(event_time as date) >= {{ incremental_window_start('event_date') }}
+    {%- endif %}
+),
+
+typed as (
+    select
+        *,
+        {{ typed_raw_columns('events') }},
+        {{ exact_copy_number('events') }} as exact_copy_number
+    from in_window
+),
+
+-- the order of the checks is the documented cleaning order (docs/overview.md):
+-- exact duplicates, then prices, then the time
+checked as (
+    select
+        *,
+        case
+            when exact_copy_number > 1 then 'exact_duplicate'
+            when price is null then 'invalid_price'
+            when price <= 0 then 'non_positive_price'
+            when event_time is null then 'invalid_event_time'
+            when user_id is null then 'invalid_user_id'
+            when product_id is null then 'invalid_product_id'
+            when {{ is_unreadable('raw_category_id', 'category_id') }}
+                then 'invalid_category_id'
+            when
+                event_type is null
+                or event_type not in ('view', 'cart', 'purchase', 'remove_from_cart')
+                then 'unknown_event_type'
+        end as dq_reason
+    from typed
+),
+
+final as (
+    select
+        event_time,
+        event_type,
+        product_id,
+        category_id,
+        category_code,
+        brand,
+        price,
+        user_id,
+        user_session,
+        category_code is null as is_category_code_missing,
+        brand is null as is_brand_missing,
+        user_session is null as is_user_session_missing,
+        cast(event_time as date) as event_date,
+        cast({{ dbt.date_trunc('month', 'event_time') }} as date) as event_month,
+        {{ iso_weekday('event_time') }} as event_weekday,
+        extract(hour from event_time) as event_hour,
+        dq_reason,
+        case
+            when dq_reason is not null then {{ raw_values_json('events') }}
+        end as raw_values
+    from checked
 )
 
-select
-    event_time,
-    event_type,
-    product_id,
-    category_id,
-    category_code,
-    brand,
-    price,
-    user_id,
-    user_session,
-    is_category_code_missing,
-    is_brand_missing,
-    event_date,
-    event_month,
-    event_weekday,
-    event_hour
-from base
-where dq_reason is null
+select * from final

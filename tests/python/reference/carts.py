@@ -34,107 +34,40 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-# Contract column order (docs/raw_data.md): the "keep" rule for duplicate keys compares the
-# raw values in this order.
-COLUMNS = {
-    "shopping_carts": ["cart_id", "customer_id", "created_at", "updated_at", "cart_total",
-                       "status"],
-    "cart_items": ["cart_item_id", "cart_id", "product_id", "product_name", "category",
-                   "added_at", "quantity", "unit_price"],
-    "orders": ["order_id", "total_items", "order_date", "customer_id", "email", "order_channel",
-               "is_expedited", "customer_tier", "gross_total", "net_total",
-               "total_discount_amount", "payment_method", "shipping_speed", "shipping_cost",
-               "agent_id", "actual_shipping_cost", "payment_processing_fee",
-               "shipping_address", "billing_address", "clv_bucket", "is_reactivated"],
-    "customers": ["customer_id", "first_name", "last_name", "email", "phone_number",
-                  "signup_date", "gender", "age", "is_guest", "customer_status",
-                  "signup_channel", "loyalty_tier", "initial_loyalty_tier", "email_verified",
-                  "marketing_opt_in", "mailing_address", "billing_address",
-                  "loyalty_enrollment_date", "clv_bucket"],
-}
+if __package__ in (None, ""):  # run as a script: make `reference` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from reference.common import (
+    RAW_COLUMNS,
+    Rules,
+    drop_exact_duplicates,
+    hours,
+    keep_smallest_per_key,
+    label,
+    money,
+    numeric,
+    rate,
+    read_raw,
+    text,
+    timestamp,
+)
 
 KNOWN_STATUSES = {"converted", "abandoned", "emptied", "open"}
 SEGMENT_TYPES = ["signup_channel", "loyalty_tier", "clv_bucket", "signup_cohort_month"]
 MATCH_METHODS = {1: "exact_time", 2: "same_value", 3: "nearest_in_window"}
 
-_NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER_RE = re.compile(r"^[+-]?\d+(\.0*)?$")
-_US_PER_HOUR = 3_600_000_000
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The project's business-rule vars (defaults of docs/overview.md)."""
-
-    abandonment_timeout_hours: float = 24
-    cart_order_match_window_hours: float = 72
-    reengagement_window_days: float = 7
-    value_match_tolerance: float = 0.005
 
 
 # --------------------------------------------------------------------------------------------
-# reading and cleaning helpers
+# cleaning helpers (the others are shared: reference/common.py)
 # --------------------------------------------------------------------------------------------
-
-def read_raw(raw_dir: str | Path, table: str) -> pd.DataFrame:
-    """A raw CSV with every column as text; blanks stay '' (never NaN)."""
-    df = pd.read_csv(Path(raw_dir) / f"{table}.csv", dtype=str, keep_default_na=False)
-    missing = [c for c in COLUMNS[table] if c not in df.columns]
-    if missing:
-        raise ValueError(f"{table}.csv lacks contract columns {missing}")
-    return df[COLUMNS[table]].astype(object)
-
-
-def text(s: pd.Series) -> pd.Series:
-    """strip(); empty -> missing (None)."""
-    out = s.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-    return out.where(out.map(lambda v: isinstance(v, str) and v != ""), None)
-
-
-def label(s: pd.Series) -> pd.Series:
-    """lower(strip()); empty -> missing."""
-    return text(s).map(lambda v: v.lower() if isinstance(v, str) else v)
-
-
-def timestamp(s: pd.Series) -> pd.Series:
-    """ISO-8601 ('T' or space separator, microseconds kept); blank / unparseable -> NaT."""
-    t = text(s)
-    parsed = pd.to_datetime(t.where(t.notna(), None), format="ISO8601", errors="coerce")
-    return parsed.astype("datetime64[us]")
-
-
-def numeric(s: pd.Series) -> pd.Series:
-    """A decimal number written in plain or scientific notation; anything else -> NaN.
-    ('nan', 'inf' and friends are NOT numbers here, as in a SQL cast to decimal.)"""
-    t = text(s)
-    ok = t.map(lambda v: isinstance(v, str) and bool(_NUMERIC_RE.match(v)))
-    return pd.to_numeric(t.where(ok, None), errors="coerce").astype(float)
-
 
 def integer(s: pd.Series) -> pd.Series:
     """An integer, also written '12.0'; anything else (blank, 12.5, text) -> <NA>."""
     t = text(s)
     ok = t.map(lambda v: isinstance(v, str) and bool(_INTEGER_RE.match(v)))
     return pd.to_numeric(t.where(ok, None), errors="coerce").astype("Int64")
-
-
-def money(x) -> object:
-    """Round to the project's storage scale, decimal(18,4)."""
-    return np.round(x, 4)
-
-
-def drop_exact_duplicates(raw: pd.DataFrame) -> pd.DataFrame:
-    return raw.drop_duplicates(keep="first")
-
-
-def keep_smallest_per_key(raw: pd.DataFrame, key: pd.Series, columns: list[str]) -> pd.Series:
-    """Boolean mask: for each non-missing key, True only on the row whose raw values, compared
-    as strings in contract column order, are smallest. Rows with a missing key get True (they
-    are dropped by their own rule)."""
-    order = raw.sort_values(columns, kind="mergesort").index
-    k = key.loc[order]
-    first = ~k.duplicated(keep="first") | k.isna()
-    return first.reindex(raw.index)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,7 +93,7 @@ def clean_carts(raw: pd.DataFrame) -> pd.DataFrame:
         & df["created_at"].notna()
         & (updated_blank | df["updated_at"].notna())
         & (total_blank | (df["cart_total"].notna() & (df["cart_total"] >= 0)))
-        & keep_smallest_per_key(raw, df["cart_id"], COLUMNS["shopping_carts"])
+        & keep_smallest_per_key(raw, df["cart_id"], RAW_COLUMNS["shopping_carts"])
     )
     return df[keep].reset_index(drop=True)
 
@@ -178,7 +111,7 @@ def clean_cart_items(raw: pd.DataFrame, kept_cart_ids: set[str]) -> pd.DataFrame
     added_blank = text(raw["added_at"]).isna()
     keep = (
         df["cart_item_id"].notna()
-        & keep_smallest_per_key(raw, df["cart_item_id"], COLUMNS["cart_items"])
+        & keep_smallest_per_key(raw, df["cart_item_id"], RAW_COLUMNS["cart_items"])
         & df["cart_id"].notna()
         & df["product_id"].notna()
         & (added_blank | df["added_at"].notna())
@@ -206,7 +139,7 @@ def clean_orders(raw: pd.DataFrame) -> pd.DataFrame:
     df["net_total"] = numeric(raw["net_total"])
     keep = (
         df["order_id"].notna()
-        & keep_smallest_per_key(raw, df["order_id"], COLUMNS["orders"])
+        & keep_smallest_per_key(raw, df["order_id"], RAW_COLUMNS["orders"])
         & df["customer_id"].notna()
         & df["order_date"].notna()
         & df["gross_total"].notna()
@@ -227,7 +160,7 @@ def clean_customers(raw: pd.DataFrame) -> pd.DataFrame:
     signup_blank = text(raw["signup_date"]).isna()
     keep = (
         df["customer_id"].notna()
-        & keep_smallest_per_key(raw, df["customer_id"], COLUMNS["customers"])
+        & keep_smallest_per_key(raw, df["customer_id"], RAW_COLUMNS["customers"])
         & (signup_blank | df["signup_date"].notna())
     )
     out = df[keep].reset_index(drop=True)
@@ -257,24 +190,12 @@ class CartReference:
     @property
     def matches(self) -> set[tuple[str, str, str]]:
         m = self.carts[self.carts["order_id"].notna()]
-        return set(zip(m["cart_id"], m["order_id"], m["match_method"]))
-
-
-def _hours(delta: pd.Series) -> pd.Series:
-    """Timedelta -> hours as float, exact to the microsecond."""
-    us = delta.astype("timedelta64[us]")
-    micros = us.to_numpy().astype("int64").astype(float)
-    micros[us.isna().to_numpy()] = np.nan
-    return pd.Series(micros / _US_PER_HOUR, index=delta.index)
+        return set(zip(m["cart_id"], m["order_id"], m["match_method"], strict=True))
 
 
 def _median(values: pd.Series) -> float | None:
     values = values.dropna()
     return float(values.median()) if len(values) else None
-
-
-def _rate(num, den) -> float | None:
-    return float(num) / float(den) if den else None
 
 
 def match_orders(carts: pd.DataFrame, orders: pd.DataFrame, rules: Rules):
@@ -301,7 +222,7 @@ def match_orders(carts: pd.DataFrame, orders: pd.DataFrame, rules: Rules):
     used_carts: set[str] = set()
     used_orders: set[str] = set()
     accepted = []
-    for i, (cart_id, order_id) in enumerate(zip(pairs["cart_id"], pairs["order_id"])):
+    for i, (cart_id, order_id) in enumerate(zip(pairs["cart_id"], pairs["order_id"], strict=True)):
         if cart_id in used_carts or order_id in used_orders:
             continue
         used_carts.add(cart_id)
@@ -309,7 +230,7 @@ def match_orders(carts: pd.DataFrame, orders: pd.DataFrame, rules: Rules):
         accepted.append(i)
     m = pairs.loc[accepted, ["cart_id", "order_id", "order_date", "tier", "gap"]].copy()
     m["match_method"] = m["tier"].map(MATCH_METHODS)
-    m["hours_to_order"] = _hours(m["gap"])
+    m["hours_to_order"] = hours(m["gap"])
     m = m.rename(columns={"order_date": "ordered_at"})
     return m[["cart_id", "order_id", "ordered_at", "match_method", "hours_to_order"]], pairs
 
@@ -372,14 +293,14 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> CartReference:
     reeng = abandoned.rename(columns={"cart_value": "abandoned_value"}).copy()
     reeng["next_order_id"] = reeng["cart_id"].map(nxt["order_id"])
     reeng["next_ordered_at"] = reeng["cart_id"].map(nxt["order_date"]).astype("datetime64[us]")
-    reeng["hours_to_next_order"] = _hours(reeng["next_ordered_at"] - reeng["abandoned_at"])
+    reeng["hours_to_next_order"] = hours(reeng["next_ordered_at"] - reeng["abandoned_at"])
     window = pd.Timedelta(days=rules.reengagement_window_days)
     reeng["is_reengaged"] = (reeng["next_ordered_at"].notna()
                              & (reeng["next_ordered_at"] <= reeng["abandoned_at"] + window))
     reeng = reeng.sort_values("cart_id").reset_index(drop=True)
 
     per_customer = reeng.groupby("customer_id")["is_reengaged"].any()
-    reengagement_rate = _rate(per_customer.sum(), len(per_customer))
+    reengagement_rate = rate(per_customer.sum(), len(per_customer))
 
     # ---- kpis ---------------------------------------------------------------------------
     n = len(carts)
@@ -392,8 +313,8 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> CartReference:
         "abandoned_carts": int(counts.get("abandoned", 0)),
         "emptied_carts": int(counts.get("emptied", 0)),
         "open_carts": int(counts.get("open", 0)),
-        "conversion_rate": _rate(counts.get("converted", 0), n),
-        "abandonment_rate": _rate(counts.get("abandoned", 0), n),
+        "conversion_rate": rate(counts.get("converted", 0), n),
+        "abandonment_rate": rate(counts.get("abandoned", 0), n),
         "abandoned_value": float(money(carts.loc[is_ab, "cart_value"].sum())),
         "reengagement_rate": reengagement_rate,
         "median_hours_to_order": _median(carts["hours_to_order"]),
@@ -424,8 +345,8 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> CartReference:
                 "carts": len(g),
                 "converted_carts": int(c.get("converted", 0)),
                 "abandoned_carts": int(c.get("abandoned", 0)),
-                "conversion_rate": _rate(c.get("converted", 0), len(g)),
-                "abandonment_rate": _rate(c.get("abandoned", 0), len(g)),
+                "conversion_rate": rate(c.get("converted", 0), len(g)),
+                "abandonment_rate": rate(c.get("abandoned", 0), len(g)),
                 "abandoned_value": float(money(g.loc[ab, "cart_value"].sum())),
                 "median_hours_to_order": _median(g["hours_to_order"]),
             })

@@ -54,12 +54,12 @@ def equal(a: pd.Series, b: pd.Series, kind: str) -> pd.Series:
     if kind == "bool":
         x = a.map(lambda v: None if is_missing(v) else bool(v))
         y = b.map(lambda v: None if is_missing(v) else bool(v))
-        return pd.Series([p == q for p, q in zip(x, y)], index=a.index) | both_missing
+        return pd.Series([p == q for p, q in zip(x, y, strict=True)], index=a.index) | both_missing
     if kind != "text":
         raise ValueError(f"unknown kind of column: {kind}")
     x = a.map(lambda v: None if is_missing(v) else str(v))
     y = b.map(lambda v: None if is_missing(v) else str(v))
-    return pd.Series([p == q for p, q in zip(x, y)], index=a.index) | both_missing
+    return pd.Series([p == q for p, q in zip(x, y, strict=True)], index=a.index) | both_missing
 
 
 def compare(mart: pd.DataFrame, ref: pd.DataFrame, keys: list[str], columns: dict[str, str],
@@ -103,3 +103,12 @@ def compare(mart: pd.DataFrame, ref: pd.DataFrame, keys: list[str], columns: dic
                 f"\n{view.head(SHOW_ROWS).to_string()}"
             )
     assert not problems, "\n\n".join(problems)
+
+
+def compare_one_row(mart: pd.DataFrame, ref: dict, columns: dict[str, str], what: str) -> None:
+    """A one-row mart (the kpis of a family) against the reference's dict of values: the
+    mart has exactly one row, and it holds the same values in `columns` ({column: kind})."""
+    assert len(mart) == 1, f"{what} must have exactly one row, has {len(mart)}"
+    mart = mart.assign(_row=1)
+    ref = pd.DataFrame([ref]).assign(_row=1)
+    compare(mart, ref, ["_row"], columns, what)

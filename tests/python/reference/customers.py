@@ -2,8 +2,8 @@
 
 It reads the RAW commerce files (CSV, every column as text) and recomputes, from the business
 rules of the mart interface (docs/overview.md) with the default vars, what the customer
-marts should hold: dim_customers, rfm_segments, customer_cohort_retention and customer_kpis. It never
-reads a dbt table, so a comparison with the marts is an independent check of the SQL.
+marts should hold: dim_customers, rfm_segments, customer_cohort_retention and customer_kpis.
+It never reads a dbt table, so a comparison with the marts is an independent check of the SQL.
 
 The cart side (kept carts, their outcomes and their one-to-one order matches, and `as_of`) comes
 from the cart reference (reference/carts.py), which is itself independent of dbt.
@@ -60,13 +60,18 @@ import pandas as pd
 if __package__ in (None, ""):  # run as a script: make `reference` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reference.carts import (  # noqa: E402
-    COLUMNS,
-    CartReference,
-    compute as compute_carts,
+from reference.carts import CartReference
+from reference.carts import compute as compute_carts
+from reference.common import (
+    NUMERIC_RE,
+    RAW_COLUMNS,
+    US_PER_DAY,
+    Rules,
+    days,
     drop_exact_duplicates,
     keep_smallest_per_key,
     label,
+    rate,
     read_raw,
     text,
     timestamp,
@@ -76,9 +81,7 @@ TRUE_VALUES = {"true", "t", "1", "yes"}
 FALSE_VALUES = {"false", "f", "0", "no"}
 BOOLEAN_COLUMNS = ["is_guest", "email_verified", "marketing_opt_in"]
 
-_NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_US_PER_DAY = 86_400_000_000
 _UNITS = 10_000  # money units per currency unit: decimal(18,4)
 
 # rfm_segment by r_score (rows) and fm_score (columns 1..5)
@@ -89,16 +92,6 @@ SEGMENT_GRID = {
     2: ["hibernating", "hibernating", "at_risk", "at_risk", "cannot_lose_them"],
     1: ["lost", "hibernating", "at_risk", "at_risk", "cannot_lose_them"],
 }
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The project's customer business-rule vars (defaults of docs/overview.md)."""
-
-    rfm_bins: int = 5
-    active_within_days: float = 14
-    inactive_after_days: float = 56
-    top_revenue_share: float = 0.50
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,14 +122,14 @@ def clean_customers(raw: pd.DataFrame) -> pd.DataFrame:
                                & enrol_date.notna())
     age = text(raw["age"])
     age = age.where(age.map(lambda v: not (isinstance(v, str) and v.lower() == "nan")), None)
-    age_ok = age.isna() | age.map(lambda v: isinstance(v, str) and bool(_NUMERIC_RE.match(v)))
+    age_ok = age.isna() | age.map(lambda v: isinstance(v, str) and bool(NUMERIC_RE.match(v)))
     bools_ok = pd.Series(True, index=raw.index)
     for col in BOOLEAN_COLUMNS:
         bools_ok &= text(raw[col]).isna() | df[col].notna()
 
     keep = (
         df["customer_id"].notna()
-        & keep_smallest_per_key(raw, df["customer_id"], COLUMNS["customers"])
+        & keep_smallest_per_key(raw, df["customer_id"], RAW_COLUMNS["customers"])
         & signup_ok
         & enrol_ok
         & age_ok
@@ -152,14 +145,6 @@ def clean_customers(raw: pd.DataFrame) -> pd.DataFrame:
 def _units(x: pd.Series) -> pd.Series:
     """Money -> exact integer units of 0.0001."""
     return np.round(x.astype(float) * _UNITS).astype("int64")
-
-
-def _days(delta: pd.Series) -> pd.Series:
-    """Timedelta -> days as float (seconds / 86400), exact to the microsecond."""
-    us = delta.astype("timedelta64[us]")
-    micros = us.to_numpy().astype("int64").astype(float)
-    micros[us.isna().to_numpy()] = np.nan
-    return pd.Series(micros / _US_PER_DAY, index=delta.index)
 
 
 def ntile(n: int, bins: int) -> np.ndarray:
@@ -179,10 +164,6 @@ def score(frame: pd.DataFrame, by: str, ascending: bool, bins: int) -> pd.Series
 
 def _month_index(ts: pd.Series) -> pd.Series:
     return ts.dt.year * 12 + ts.dt.month - 1
-
-
-def _rate(num, den) -> float | None:
-    return float(num) / float(den) if den else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,7 +195,7 @@ class CustomerReference:
 def compute(raw_dir: str | Path, rules: Rules | None = None,
             cart_ref: CartReference | None = None) -> CustomerReference:
     rules = rules or Rules()
-    cart_ref = cart_ref or compute_carts(raw_dir)
+    cart_ref = cart_ref or compute_carts(raw_dir, rules)
     as_of = cart_ref.as_of
     orders = cart_ref.orders.copy()           # cleaned as in reference/carts.py
     carts = cart_ref.carts
@@ -229,7 +210,7 @@ def compute(raw_dir: str | Path, rules: Rules | None = None,
     parsed_guest = dim["customer_id"].map(cust["is_guest"])
     by_prefix = dim["customer_id"].str.startswith("GUEST-")
     dim["is_guest"] = [bool(p) if p is not None and not pd.isna(p) else bool(g)
-                       for p, g in zip(parsed_guest, by_prefix)]
+                       for p, g in zip(parsed_guest, by_prefix, strict=True)]
     for col in ("signup_channel", "loyalty_tier", "clv_bucket", "signup_date"):
         dim[col] = dim["customer_id"].map(cust[col])
 
@@ -247,9 +228,9 @@ def compute(raw_dir: str | Path, rules: Rules | None = None,
     dim["lifetime_revenue"] = dim["revenue_units"] / _UNITS
     buyer = dim["orders"] > 0
     dim["aov"] = (dim["lifetime_revenue"] / dim["orders"]).where(buyer)
-    span = _days(dim["last_ordered_at"] - dim["first_ordered_at"])
+    span = days(dim["last_ordered_at"] - dim["first_ordered_at"])
     dim["avg_days_between_orders"] = (span / (dim["orders"] - 1)).where(dim["orders"] >= 2)
-    dim["recency_days"] = _days(as_of - dim["last_ordered_at"])
+    dim["recency_days"] = days(as_of - dim["last_ordered_at"])
     recency_us = (as_of - dim["last_ordered_at"]).astype("timedelta64[us]")
 
     # ---- RFM over buyers ----------------------------------------------------------------------
@@ -264,12 +245,12 @@ def compute(raw_dir: str | Path, rules: Rules | None = None,
     dim["fm_score"] = pd.array(fm, dtype="Int64")
     dim["rfm_segment"] = [
         SEGMENT_GRID[int(r)][int(f) - 1] if not pd.isna(r) else None
-        for r, f in zip(dim["r_score"], dim["fm_score"])
+        for r, f in zip(dim["r_score"], dim["fm_score"], strict=True)
     ]
 
     # ---- activity -----------------------------------------------------------------------------
-    active_us = rules.active_within_days * _US_PER_DAY
-    inactive_us = rules.inactive_after_days * _US_PER_DAY
+    active_us = rules.active_within_days * US_PER_DAY
+    inactive_us = rules.inactive_after_days * US_PER_DAY
     rec = recency_us.to_numpy().astype("int64").astype(float)
     dim["activity_status"] = np.where(
         ~buyer, "never_ordered",
@@ -305,9 +286,9 @@ def compute(raw_dir: str | Path, rules: Rules | None = None,
         rows.append({
             "rfm_segment": seg,
             "customers": len(g),
-            "customer_share": _rate(len(g), len(buyers)),
+            "customer_share": rate(len(g), len(buyers)),
             "revenue": units / _UNITS,
-            "revenue_share": _rate(units, total_units),
+            "revenue_share": rate(units, total_units),
             "avg_recency_days": float(g["recency_days"].mean()),
             "avg_orders": float(g["orders"].mean()),
             "avg_revenue": units / _UNITS / len(g),
@@ -349,11 +330,11 @@ def compute(raw_dir: str | Path, rules: Rules | None = None,
         "customers": len(dim),
         "buyers": n_buyers,
         "repeat_buyers": repeat,
-        "repeat_purchase_rate": _rate(repeat, n_buyers),
-        "avg_orders_per_buyer": _rate(n_orders, n_buyers),
-        "aov": _rate(total_units / _UNITS, n_orders),
-        "order_abandonment_rate": _rate(n_carts - matched, n_carts),
-        "top_revenue_customer_share": _rate(int(dim["is_top_revenue_customer"].sum()),
+        "repeat_purchase_rate": rate(repeat, n_buyers),
+        "avg_orders_per_buyer": rate(n_orders, n_buyers),
+        "aov": rate(total_units / _UNITS, n_orders),
+        "order_abandonment_rate": rate(n_carts - matched, n_carts),
+        "top_revenue_customer_share": rate(int(dim["is_top_revenue_customer"].sum()),
                                             n_buyers),
     }
 

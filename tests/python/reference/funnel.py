@@ -51,58 +51,32 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-COLUMNS = ["event_time", "event_type", "product_id", "category_id", "category_code", "brand",
-           "price", "user_id", "user_session"]
+if __package__ in (None, ""):  # run as a script: make `reference` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from reference.common import (
+    Rules,
+    drop_exact_duplicates,
+    label,
+    money,
+    numeric,
+    rate,
+    read_raw,
+    text,
+)
+
 EVENT_TYPES = ["view", "cart", "remove_from_cart", "purchase"]
 # funnel order inside one second: view < cart < remove_from_cart < purchase
 STAGE_RANK = {t: i for i, t in enumerate(EVENT_TYPES)}
 
-_NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _INTEGER_RE = re.compile(r"^([+-]?\d+)(\.0*)?$")
 _TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 _INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 
 
-@dataclass(frozen=True)
-class Rules:
-    """The project's business-rule vars (defaults of docs/overview.md)."""
-
-    session_timeout_minutes: float = 30
-    high_value_user_share: str = "0.10"   # kept as text: ceil() is computed exactly
-    zero_purchase_min_views: int = 200
-
-
 # --------------------------------------------------------------------------------------------
-# reading and cleaning helpers
+# cleaning helpers (the others are shared: reference/common.py)
 # --------------------------------------------------------------------------------------------
-
-def read_raw(raw_dir: str | Path) -> pd.DataFrame:
-    """events.csv with every column as text; blanks stay '' (never NaN)."""
-    df = pd.read_csv(Path(raw_dir) / "events.csv", dtype=str, keep_default_na=False)
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"events.csv lacks contract columns {missing}")
-    return df[COLUMNS].astype(object)
-
-
-def text(s: pd.Series) -> pd.Series:
-    """strip(); empty -> missing (None)."""
-    out = s.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-    return out.where(out.map(lambda v: isinstance(v, str) and v != ""), None)
-
-
-def label(s: pd.Series) -> pd.Series:
-    """lower(strip()); empty -> missing."""
-    return text(s).map(lambda v: v.lower() if isinstance(v, str) else v)
-
-
-def numeric(s: pd.Series) -> pd.Series:
-    """A decimal number in plain or scientific notation; anything else ('nan', 'inf', text,
-    blank) -> NaN, as in a SQL cast to decimal."""
-    t = text(s)
-    ok = t.map(lambda v: isinstance(v, str) and bool(_NUMERIC_RE.match(v)))
-    return pd.to_numeric(t.where(ok, None), errors="coerce").astype(float)
-
 
 def _to_int(v):
     """'12', ' 12 ', '12.0', '1515915625519388267' -> exact Python int; anything else -> None.
@@ -138,26 +112,17 @@ def event_time(s: pd.Series) -> pd.Series:
         "datetime64[us]")
 
 
-def money(x):
-    """Round to the project's storage scale, decimal(18,4)."""
-    return np.round(x, 4)
-
-
 def _or_unknown(s: pd.Series) -> pd.Series:
     """missing -> 'unknown' (object dtype, also for an all-missing column)."""
     s = s.astype(object)
     return s.where(s.notna(), "unknown")
 
 
-def _rate(num, den) -> float | None:
-    return float(num) / float(den) if den else None
-
-
 def clean_events(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """The kept events and the number of rows removed by each step (in order)."""
     removed = {}
     n0 = len(raw)
-    df = raw.drop_duplicates(keep="first")
+    df = drop_exact_duplicates(raw)
     removed["exact_duplicate"] = n0 - len(df)
 
     price = numeric(df["price"])
@@ -304,7 +269,7 @@ def _mode(ev: pd.DataFrame, column: str) -> pd.Series:
 
 def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
     rules = rules or Rules()
-    ev, cleaning = clean_events(read_raw(raw_dir))
+    ev, cleaning = clean_events(read_raw(raw_dir, "events"))
     ev["session_key"] = assign_sessions(ev, rules.session_timeout_minutes)
     ev["stage_rank"] = ev["event_type"].map(STAGE_RANK)
     ev = ev.sort_values(["user_id", "session_key", "event_time", "stage_rank"],
@@ -357,17 +322,17 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
         "cart_events": cart_events,
         "purchase_events": purchase_events,
         "revenue": total_revenue,
-        "aov": _rate(total_revenue, purchase_events),
+        "aov": rate(total_revenue, purchase_events),
         "viewers": viewers,
         "cart_users": cart_users,
         "purchasers": purchasers,
-        "user_conversion_rate": _rate(purchasers, n_users),
-        "view_to_cart_user_rate": _rate(cart_users, viewers),
-        "cart_to_purchase_user_rate": _rate(purchasers, cart_users),
-        "cart_to_purchase_event_rate": _rate(purchase_events, cart_events),
-        "overall_funnel_conversion": _rate(purchasers, viewers),
-        "strict_view_to_cart_rate": _rate(strict_cart_users, viewers),
-        "strict_cart_to_purchase_rate": _rate(strict_purchasers, strict_cart_users),
+        "user_conversion_rate": rate(purchasers, n_users),
+        "view_to_cart_user_rate": rate(cart_users, viewers),
+        "cart_to_purchase_user_rate": rate(purchasers, cart_users),
+        "cart_to_purchase_event_rate": rate(purchase_events, cart_events),
+        "overall_funnel_conversion": rate(purchasers, viewers),
+        "strict_view_to_cart_rate": rate(strict_cart_users, viewers),
+        "strict_cart_to_purchase_rate": rate(strict_purchasers, strict_cart_users),
         # not mart columns: the strict counts behind the strict rates
         "strict_cart_users": strict_cart_users,
         "strict_purchasers": strict_purchasers,
@@ -375,9 +340,11 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
 
     # ---- products -----------------------------------------------------------------------
     p = _counts(ev, "product_id")
-    viewer_pairs = set(zip(ev.loc[ev["event_type"] == "view", "product_id"],
-                           ev.loc[ev["event_type"] == "view", "user_id"]))
-    buyer_pairs = set(zip(ev.loc[is_purchase, "product_id"], ev.loc[is_purchase, "user_id"]))
+    is_view = ev["event_type"] == "view"
+    viewer_pairs = set(zip(ev.loc[is_view, "product_id"], ev.loc[is_view, "user_id"],
+                           strict=True))
+    buyer_pairs = set(zip(ev.loc[is_purchase, "product_id"], ev.loc[is_purchase, "user_id"],
+                          strict=True))
     n_viewers = pd.Series([pid for pid, _ in viewer_pairs], dtype="int64").value_counts()
     n_both = pd.Series([pid for pid, _ in viewer_pairs & buyer_pairs],
                        dtype="int64").value_counts()
@@ -403,7 +370,7 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
             "events_missing": int(miss.sum()),
             "purchases_missing": int((miss & is_purchase).sum()),
             "revenue_missing": rev,
-            "revenue_share_missing": _rate(rev, total_revenue),
+            "revenue_share_missing": rate(rev, total_revenue),
         })
     completeness = pd.DataFrame(rows)
 

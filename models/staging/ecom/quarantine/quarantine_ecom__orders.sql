@@ -1,0 +1,9 @@
+-- The rows of the raw table `orders` that cannot be used: the reason (the
+-- first check failed, seeds/reference/dq_checks.csv) and the raw values as read.
+select
+    dq_reason,
+    raw_values,
+    order_id,
+    customer_id
+from {{ ref('stg_ecom__orders') }}
+where dq_reason is not null

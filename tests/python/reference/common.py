@@ -1,0 +1,158 @@
+"""What the pandas references (carts.py, customers.py, funnel.py) share.
+
+The raw-data contract (column order of each raw file), the business-rule vars with
+their defaults, reading a raw file as text, and the value rules every reference
+applies in the same way: strip / lower-case a label, read a number, an ISO
+timestamp, a duration, money at the project's storage scale, a rate; drop exact
+duplicate rows and keep one row per key.
+
+Like the references, this module never reads a dbt table or project SQL: it is
+written from the documents (docs/raw_data.md, docs/overview.md) only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# Contract column order of each raw file (docs/raw_data.md): the "keep" rule for duplicate
+# keys compares the raw values in this order.
+RAW_COLUMNS = {
+    "shopping_carts": ["cart_id", "customer_id", "created_at", "updated_at", "cart_total",
+                       "status"],
+    "cart_items": ["cart_item_id", "cart_id", "product_id", "product_name", "category",
+                   "added_at", "quantity", "unit_price"],
+    "orders": ["order_id", "total_items", "order_date", "customer_id", "email", "order_channel",
+               "is_expedited", "customer_tier", "gross_total", "net_total",
+               "total_discount_amount", "payment_method", "shipping_speed", "shipping_cost",
+               "agent_id", "actual_shipping_cost", "payment_processing_fee",
+               "shipping_address", "billing_address", "clv_bucket", "is_reactivated"],
+    "customers": ["customer_id", "first_name", "last_name", "email", "phone_number",
+                  "signup_date", "gender", "age", "is_guest", "customer_status",
+                  "signup_channel", "loyalty_tier", "initial_loyalty_tier", "email_verified",
+                  "marketing_opt_in", "mailing_address", "billing_address",
+                  "loyalty_enrollment_date", "clv_bucket"],
+    "events": ["event_time", "event_type", "product_id", "category_id", "category_code",
+               "brand", "price", "user_id", "user_session"],
+}
+
+# a decimal number in plain or scientific notation ('nan', 'inf' and friends are not)
+NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+US_PER_HOUR = 3_600_000_000
+US_PER_DAY = 86_400_000_000
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The project's business-rule vars (defaults of docs/overview.md) that the
+    references apply."""
+
+    # carts (reference/carts.py)
+    abandonment_timeout_hours: float = 24
+    cart_order_match_window_hours: float = 72
+    reengagement_window_days: float = 7
+    value_match_tolerance: float = 0.005
+    # customers (reference/customers.py)
+    rfm_bins: int = 5
+    active_within_days: float = 14
+    inactive_after_days: float = 56
+    top_revenue_share: float = 0.50
+    # clickstream (reference/funnel.py)
+    session_timeout_minutes: float = 30
+    high_value_user_share: str = "0.10"   # kept as text: ceil() is computed exactly
+    zero_purchase_min_views: int = 200
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------------------------
+
+def read_raw(raw_dir: str | Path, table: str) -> pd.DataFrame:
+    """<raw_dir>/<table>.csv, its contract columns in contract order, every column as text;
+    blanks stay '' (never NaN)."""
+    df = pd.read_csv(Path(raw_dir) / f"{table}.csv", dtype=str, keep_default_na=False)
+    missing = [c for c in RAW_COLUMNS[table] if c not in df.columns]
+    if missing:
+        raise ValueError(f"{table}.csv lacks contract columns {missing}")
+    return df[RAW_COLUMNS[table]].astype(object)
+
+
+# --------------------------------------------------------------------------------------------
+# values
+# --------------------------------------------------------------------------------------------
+
+def text(s: pd.Series) -> pd.Series:
+    """strip(); empty -> missing (None)."""
+    out = s.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    return out.where(out.map(lambda v: isinstance(v, str) and v != ""), None)
+
+
+def label(s: pd.Series) -> pd.Series:
+    """lower(strip()); empty -> missing."""
+    return text(s).map(lambda v: v.lower() if isinstance(v, str) else v)
+
+
+def numeric(s: pd.Series) -> pd.Series:
+    """A decimal number written in plain or scientific notation; anything else -> NaN.
+    ('nan', 'inf' and friends are NOT numbers here, as in a SQL cast to decimal.)"""
+    t = text(s)
+    ok = t.map(lambda v: isinstance(v, str) and bool(NUMERIC_RE.match(v)))
+    return pd.to_numeric(t.where(ok, None), errors="coerce").astype(float)
+
+
+def timestamp(s: pd.Series) -> pd.Series:
+    """ISO-8601 ('T' or space separator, microseconds kept); blank / unparseable -> NaT."""
+    t = text(s)
+    parsed = pd.to_datetime(t.where(t.notna(), None), format="ISO8601", errors="coerce")
+    return parsed.astype("datetime64[us]")
+
+
+def money(x):
+    """Round to the project's storage scale, decimal(18,4)."""
+    return np.round(x, 4)
+
+
+def _duration(delta: pd.Series, unit_us: int) -> pd.Series:
+    """Timedelta -> a float count of `unit_us` microseconds, exact to the microsecond."""
+    us = delta.astype("timedelta64[us]")
+    micros = us.to_numpy().astype("int64").astype(float)
+    micros[us.isna().to_numpy()] = np.nan
+    return pd.Series(micros / unit_us, index=delta.index)
+
+
+def hours(delta: pd.Series) -> pd.Series:
+    """Timedelta -> hours as float, exact to the microsecond."""
+    return _duration(delta, US_PER_HOUR)
+
+
+def days(delta: pd.Series) -> pd.Series:
+    """Timedelta -> days as float (seconds / 86400), exact to the microsecond."""
+    return _duration(delta, US_PER_DAY)
+
+
+def rate(num, den) -> float | None:
+    """num / den as float; None when den is 0 (a SQL division by nullif(den, 0))."""
+    return float(num) / float(den) if den else None
+
+
+# --------------------------------------------------------------------------------------------
+# rows
+# --------------------------------------------------------------------------------------------
+
+def drop_exact_duplicates(raw: pd.DataFrame) -> pd.DataFrame:
+    """The first of each group of identical raw rows."""
+    return raw.drop_duplicates(keep="first")
+
+
+def keep_smallest_per_key(raw: pd.DataFrame, key: pd.Series, columns: list[str]) -> pd.Series:
+    """Boolean mask: for each non-missing key, True only on the row whose raw values, compared
+    as strings in contract column order, are smallest. Rows with a missing key get True (they
+    are dropped by their own rule)."""
+    order = raw.sort_values(columns, kind="mergesort").index
+    k = key.loc[order]
+    first = ~k.duplicated(keep="first") | k.isna()
+    return first.reindex(raw.index)
