@@ -49,6 +49,11 @@
     {%- for table_name, spec in raw_contract().items() -%}
         {%- if raw_family_enabled(spec['family']) and raw_folder(spec['family']) is not none -%}
             {%- set relation = source(raw_source_name(spec['family']), table_name) -%}
+            {%- if relation.schema != 'raw' -%}
+                {{ exceptions.raise_compiler_error(
+                    "create_raw_relations: the source of " ~ table_name ~ " is " ~ relation
+                    ~ ", not in schema raw; raw files are exposed in raw only.") }}
+            {%- endif -%}
             {%- do adapter.create_schema(api.Relation.create(
                 database=relation.database, schema=relation.schema)) -%}
             {%- do create_raw_relation(relation, raw_file_path(table_name), raw_column_names(table_name)) -%}

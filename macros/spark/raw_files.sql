@@ -3,7 +3,7 @@
     of list_raw_files, create_raw_relation and raw_file_columns (macros/raw/).
     The source relation of a raw file is an external table over the file (csv:
     header, RFC 4180 quotes, quoted line breaks, every column as text; parquet:
-    its own types, cast to text in staging), replaced on every run. The check of
+    a view casting its columns to text), replaced on every run. The check of
     a file's columns reads it through a temporary view `raw_file__<name>`.
 -#}
 
@@ -84,6 +84,19 @@
     {%- set existing = adapter.get_relation(
         database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
     {%- if existing is not none -%}
+        {#- only a view or an external table (what this macro makes) is replaced, never
+            a managed table of someone else's in a shared metastore -#}
+        {%- set described = run_query("describe table extended " ~ relation) -%}
+        {%- set kinds = [] -%}
+        {%- for row in described.rows if row[0] == 'Type' -%}
+            {%- do kinds.append(row[1] | upper) -%}
+        {%- endfor -%}
+        {%- if kinds and kinds[0] not in ('VIEW', 'EXTERNAL') -%}
+            {{ exceptions.raise_compiler_error(
+                relation ~ " exists and is a " ~ kinds[0] ~ " table, not a view or external table"
+                ~ " made by this project: move it, or read it in warehouse mode"
+                ~ " (*_source_schema) instead of raw files.") }}
+        {%- endif -%}
         {%- do adapter.drop_relation(existing) -%}
     {%- endif -%}
     {%- if path.endswith('.parquet') -%}

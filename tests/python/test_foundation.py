@@ -332,3 +332,30 @@ def test_parquet_files_build_like_csv_files(ecomgen_sample_build, tmp_path):
             ).fetchall()
         assert n_parquet == n_csv > 0, table
         assert differences == 0, table
+
+
+def test_raw_path_wins_over_warehouse_schemas_and_writes_nothing_there(tmp_path):
+    """With raw_path and *_source_schema both set, the files are read (the documented
+    precedence) and nothing is created in the warehouse schema the vars name."""
+    build = run_dbt(
+        ["build", "--exclude-resource-type", "unit_test"],
+        tmp_path / "run",
+        {
+            "raw_path": str(ECOMGEN_SAMPLE_DIR),
+            "enable_events": False,
+            "commerce_source_schema": "shop_raw",
+        },
+    )
+    assert build.success
+    schemas = {s for (s,) in build.query("select schema_name from information_schema.schemata")}
+    assert "shop_raw" not in schemas
+    [(carts,)] = build.query("select count(*) from raw.shopping_carts")
+    assert carts == csv_row_count(ECOMGEN_SAMPLE_DIR / "shopping_carts.csv")
+
+
+def test_docs_generate_works_on_an_empty_warehouse(tmp_path):
+    """`make docs` on a fresh clone: compiling every model before anything is built
+    (no seed, no model) must not need the warehouse's tables."""
+    build = run_dbt(["docs", "generate"], tmp_path / "docs")
+    assert build.success
+    assert (build.target_path / "catalog.json").is_file()

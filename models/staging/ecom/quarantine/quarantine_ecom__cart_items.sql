@@ -8,4 +8,6 @@ select
     cart_item_id,
     cart_id
 from {{ ref('stg_ecom__cart_items') }}
-where dq_reason is not null or not {{ has_valid_parent('cart_id', 'valid_ecom__carts') }}
+where
+    dq_reason is not null
+    or not {{ has_valid_parent('cart_id', 'valid_ecom__carts') }}

@@ -8,4 +8,6 @@ select
     order_id,
     product_id
 from {{ ref('stg_ecom__order_items') }}
-where dq_reason is not null or not {{ has_valid_parent('order_id', 'valid_ecom__orders') }}
+where
+    dq_reason is not null
+    or not {{ has_valid_parent('order_id', 'valid_ecom__orders') }}

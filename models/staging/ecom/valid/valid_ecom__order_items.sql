@@ -4,4 +4,6 @@
 select
     {{ columns_except(ref('stg_ecom__order_items'), ['dq_reason', 'raw_values']) }}
 from {{ ref('stg_ecom__order_items') }}
-where dq_reason is null and {{ has_valid_parent('order_id', 'valid_ecom__orders') }}
+where
+    dq_reason is null
+    and {{ has_valid_parent('order_id', 'valid_ecom__orders') }}
