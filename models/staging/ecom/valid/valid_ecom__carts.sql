@@ -8,22 +8,10 @@ with carts as (
     where dq_reason is null
 ),
 
-customers as (
-    select
-        customer_id,
-        signup_date
-    from {{ ref('valid_ecom__customers') }}
-),
-
 final as (
-    select
-        carts.*,
-        customers.customer_id is null as is_customer_unknown,
-        coalesce(cast(carts.created_at as date) < customers.signup_date, false)
-            as is_created_before_signup
-    from carts
-    left join customers
-        on carts.customer_id = customers.customer_id
+    {{ select_with_customer_warnings(
+        'carts', 'created_at', 'is_created_before_signup'
+    ) }}
 )
 
 select * from final

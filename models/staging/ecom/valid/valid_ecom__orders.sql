@@ -8,22 +8,10 @@ with orders as (
     where dq_reason is null
 ),
 
-customers as (
-    select
-        customer_id,
-        signup_date
-    from {{ ref('valid_ecom__customers') }}
-),
-
 final as (
-    select
-        orders.*,
-        customers.customer_id is null as is_customer_unknown,
-        coalesce(cast(orders.ordered_at as date) < customers.signup_date, false)
-            as is_ordered_before_signup
-    from orders
-    left join customers
-        on orders.customer_id = customers.customer_id
+    {{ select_with_customer_warnings(
+        'orders', 'ordered_at', 'is_ordered_before_signup'
+    ) }}
 )
 
 select * from final
