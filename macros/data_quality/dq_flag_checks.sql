@@ -36,9 +36,6 @@
                 'flag_column': row[2] | lower, 'valid': model_name}) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if problems -%}
-        {{ exceptions.raise_compiler_error(
-            "Data-quality check without its column:\n  - " ~ problems | join("\n  - ")) }}
-    {%- endif -%}
+    {%- do raise_problems("Data-quality check without its column", problems) -%}
     {{ return(checks) }}
 {% endmacro %}

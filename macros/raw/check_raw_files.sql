@@ -56,10 +56,7 @@
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if problems -%}
-        {{ exceptions.raise_compiler_error(
-            "Raw data check failed:\n  - " ~ problems | join("\n  - ")) }}
-    {%- endif -%}
+    {%- do raise_problems("Raw data check failed", problems) -%}
     {{ return('') }}
 {% endmacro %}
 

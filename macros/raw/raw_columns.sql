@@ -28,13 +28,19 @@
 
 
 {#-
-    1 for the rows kept among raw rows sharing a key, 2, 3, ... for rows with
-    other values. Which one is kept depends only on the rows' values (the
-    smallest by every raw column), so the choice is the same on every build.
-    dense_rank gives exact copies the same number: they are told apart by
-    exact_copy_number, never by an arbitrary order between identical rows.
+    1 for the rows kept among raw rows sharing a key (the contract's key
+    columns, each read as its kind), 2, 3, ... for rows with other values.
+    Which one is kept depends only on the rows' values (the smallest by every
+    raw column), so the choice is the same on every build. dense_rank gives
+    exact copies the same number: they are told apart by exact_copy_number,
+    never by an arbitrary order between identical rows.
 -#}
-{% macro key_copy_number(table_name, key_expressions) -%}
+{% macro key_copy_number(table_name) -%}
+    {%- set kinds = raw_column_kinds(table_name) -%}
+    {%- set key_expressions = [] -%}
+    {%- for column in raw_contract()[table_name]['key'] -%}
+        {%- do key_expressions.append(parse_raw_column(kinds[column], column)) -%}
+    {%- endfor -%}
     dense_rank() over (
         partition by {{ key_expressions | join(', ') }}
         order by

@@ -5,10 +5,15 @@
     '<raw column> <kind>' or '<raw column> <kind> as <staged name>'. The kind
     says how staging reads the text (typed_raw_columns): text, label,
     integer, money, date, timestamp, boolean; `custom` when the staging model
-    reads it itself. Used to read files, to check them before a run, to type
-    them, to keep rejected rows' raw values and to audit every table. Extra
-    columns in a user's file are ignored; a missing one is an error
-    (check_raw_files).
+    reads it itself. Every table but events has a `key`: its key columns
+    (which keep their raw name), each with the check a row fails when that
+    column is blank or unreadable, and `duplicate_key`, the check a row fails
+    when an earlier row by value has the same key with other values; the
+    names are checks of seeds/reference/dq_checks.csv
+    (select_checked_raw_rows). Used to read files, to check them before a
+    run, to type them, to check their keys, to keep rejected rows' raw values
+    and to audit every table. Extra columns in a user's file are ignored; a
+    missing one is an error (check_raw_files).
 -#}
 {% macro raw_contract() %}
     {{ return({
@@ -19,17 +24,25 @@
             'signup_channel label', 'loyalty_tier label', 'initial_loyalty_tier label',
             'email_verified boolean as is_email_verified',
             'marketing_opt_in boolean as is_marketing_opt_in', 'mailing_address text',
-            'billing_address text', 'loyalty_enrollment_date date', 'clv_bucket label']},
+            'billing_address text', 'loyalty_enrollment_date date', 'clv_bucket label'],
+            'key': {'customer_id': 'missing_customer_id'},
+            'duplicate_key': 'duplicate_customer_id'},
         'product_catalog': {'family': 'commerce', 'staged_as': 'ecom__products', 'columns': [
             'product_id integer', 'product_name label', 'category label', 'unit_price money',
-            'cost_price money', 'inventory_quantity integer']},
+            'cost_price money', 'inventory_quantity integer'],
+            'key': {'product_id': 'invalid_product_id'},
+            'duplicate_key': 'duplicate_product_id'},
         'shopping_carts': {'family': 'commerce', 'staged_as': 'ecom__carts', 'columns': [
             'cart_id text', 'customer_id text', 'created_at timestamp',
-            'updated_at timestamp', 'cart_total money', 'status label as status_value']},
+            'updated_at timestamp', 'cart_total money', 'status label as status_value'],
+            'key': {'cart_id': 'missing_cart_id'},
+            'duplicate_key': 'duplicate_cart_id'},
         'cart_items': {'family': 'commerce', 'staged_as': 'ecom__cart_items', 'columns': [
             'cart_item_id integer', 'cart_id text', 'product_id integer',
             'product_name label', 'category label', 'added_at timestamp',
-            'quantity integer', 'unit_price money']},
+            'quantity integer', 'unit_price money'],
+            'key': {'cart_item_id': 'invalid_cart_item_id'},
+            'duplicate_key': 'duplicate_cart_item_id'},
         'orders': {'family': 'commerce', 'staged_as': 'ecom__orders', 'columns': [
             'order_id text', 'total_items integer', 'order_date timestamp as ordered_at',
             'customer_id text', 'email text', 'order_channel label', 'is_expedited boolean',
@@ -37,20 +50,28 @@
             'total_discount_amount money', 'payment_method label', 'shipping_speed label',
             'shipping_cost money', 'agent_id text', 'actual_shipping_cost money',
             'payment_processing_fee money', 'shipping_address text', 'billing_address text',
-            'clv_bucket label', 'is_reactivated boolean']},
+            'clv_bucket label', 'is_reactivated boolean'],
+            'key': {'order_id': 'missing_order_id'},
+            'duplicate_key': 'duplicate_order_id'},
         'order_items': {'family': 'commerce', 'staged_as': 'ecom__order_items', 'columns': [
             'order_id text', 'product_id integer', 'product_name label', 'category label',
             'quantity integer', 'unit_price money', 'discount_amount money',
-            'cost_price money']},
+            'cost_price money'],
+            'key': {'order_id': 'missing_order_id', 'product_id': 'invalid_product_id'},
+            'duplicate_key': 'duplicate_order_line'},
         'returns': {'family': 'commerce', 'staged_as': 'ecom__returns', 'columns': [
             'return_id text', 'order_id text', 'customer_id text', 'email text',
             'return_date date', 'reason label as return_reason', 'return_type label',
             'refunded_amount money', 'return_channel label', 'agent_id text',
-            'refund_method label']},
+            'refund_method label'],
+            'key': {'return_id': 'missing_return_id'},
+            'duplicate_key': 'duplicate_return_id'},
         'return_items': {'family': 'commerce', 'staged_as': 'ecom__return_items', 'columns': [
             'return_item_id integer', 'return_id text', 'order_id text', 'product_id integer',
             'product_name label', 'category label', 'quantity_returned integer',
-            'unit_price money', 'cost_price money', 'refunded_amount money']},
+            'unit_price money', 'cost_price money', 'refunded_amount money'],
+            'key': {'return_item_id': 'invalid_return_item_id'},
+            'duplicate_key': 'duplicate_return_item_id'},
         'events': {'family': 'events', 'staged_as': 'clickstream__events', 'columns': [
             'event_time custom', 'event_type label', 'product_id integer',
             'category_id integer', 'category_code label', 'brand label', 'price money',
@@ -75,19 +96,38 @@
     but the `custom` ones (the staging model types those itself).
 -#}
 {% macro typed_raw_columns(table_name) %}
-    {%- set parsers = {
-        'text': clean_text, 'label': normalize_label, 'integer': parse_integer,
-        'money': parse_money, 'date': parse_date, 'timestamp': parse_timestamp,
-        'boolean': parse_boolean} -%}
     {%- set typed = [] -%}
     {%- for spec in raw_contract()[table_name]['columns'] -%}
         {%- set words = spec.split(' ') -%}
         {%- if words[1] != 'custom' -%}
             {%- set staged_name = words[3] if words | length == 4 else words[0] -%}
-            {%- do typed.append(parsers[words[1]]('raw_' ~ words[0]) ~ ' as ' ~ staged_name) -%}
+            {%- do typed.append(parse_raw_column(words[1], words[0]) ~ ' as ' ~ staged_name) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(typed | join(',\n        ')) }}
+{% endmacro %}
+
+
+{#-
+    The SQL that reads the text of a raw column (`raw_<column>`) as its kind:
+    the one parser of each kind, for the typed columns and the key.
+-#}
+{% macro parse_raw_column(kind, column) %}
+    {%- set parsers = {
+        'text': clean_text, 'label': normalize_label, 'integer': parse_integer,
+        'money': parse_money, 'date': parse_date, 'timestamp': parse_timestamp,
+        'boolean': parse_boolean} -%}
+    {{ return(parsers[kind]('raw_' ~ column)) }}
+{% endmacro %}
+
+
+{#- The kind of each column of a raw table, by raw column name. -#}
+{% macro raw_column_kinds(table_name) %}
+    {%- set kinds = {} -%}
+    {%- for spec in raw_contract()[table_name]['columns'] -%}
+        {%- do kinds.update({spec.split(' ')[0]: spec.split(' ')[1]}) -%}
+    {%- endfor -%}
+    {{ return(kinds) }}
 {% endmacro %}
 
 

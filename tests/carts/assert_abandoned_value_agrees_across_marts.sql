@@ -1,6 +1,11 @@
 -- The value left in abandoned carts is the same number wherever it is shown:
 -- cart_kpis, fct_carts, abandoned_products, abandoned_categories and the daily
 -- and monthly conversion marts. Exact: money is decimal.
+{%- set marts_summed = [
+    'abandoned_products', 'abandoned_categories', 'cart_conversion_daily',
+    'cart_conversion_monthly', 'cart_reengagement',
+] %}
+
 with totals as (
     select
         'cart_kpis' as mart,
@@ -12,31 +17,13 @@ with totals as (
         coalesce(sum(cart_value), 0) as abandoned_value
     from {{ ref('fct_carts') }}
     where is_abandoned
+    {%- for mart in marts_summed %}
     union all
     select
-        'abandoned_products' as mart,
+        '{{ mart }}' as mart,
         coalesce(sum(abandoned_value), 0) as abandoned_value
-    from {{ ref('abandoned_products') }}
-    union all
-    select
-        'abandoned_categories' as mart,
-        coalesce(sum(abandoned_value), 0) as abandoned_value
-    from {{ ref('abandoned_categories') }}
-    union all
-    select
-        'cart_conversion_daily' as mart,
-        coalesce(sum(abandoned_value), 0) as abandoned_value
-    from {{ ref('cart_conversion_daily') }}
-    union all
-    select
-        'cart_conversion_monthly' as mart,
-        coalesce(sum(abandoned_value), 0) as abandoned_value
-    from {{ ref('cart_conversion_monthly') }}
-    union all
-    select
-        'cart_reengagement' as mart,
-        coalesce(sum(abandoned_value), 0) as abandoned_value
-    from {{ ref('cart_reengagement') }}
+    from {{ ref(mart) }}
+    {%- endfor %}
 )
 
 select

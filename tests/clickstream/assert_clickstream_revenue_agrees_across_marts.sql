@@ -1,40 +1,22 @@
 -- Revenue (the sum of purchase prices) is the same number in every mart that
 -- splits it: by brand, category, product, session, user, day and time bucket.
+{%- set marts_summed = [
+    'brand_performance', 'category_performance', 'product_performance',
+    'fct_sessions', 'user_behavior_segments', 'funnel_daily',
+] %}
+
 with totals as (
     select
         'funnel_kpis' as mart,
         revenue
     from {{ ref('funnel_kpis') }}
+    {%- for mart in marts_summed %}
     union all
     select
-        'brand_performance' as mart,
+        '{{ mart }}' as mart,
         sum(revenue) as revenue
-    from {{ ref('brand_performance') }}
-    union all
-    select
-        'category_performance' as mart,
-        sum(revenue) as revenue
-    from {{ ref('category_performance') }}
-    union all
-    select
-        'product_performance' as mart,
-        sum(revenue) as revenue
-    from {{ ref('product_performance') }}
-    union all
-    select
-        'fct_sessions' as mart,
-        sum(revenue) as revenue
-    from {{ ref('fct_sessions') }}
-    union all
-    select
-        'user_behavior_segments' as mart,
-        sum(revenue) as revenue
-    from {{ ref('user_behavior_segments') }}
-    union all
-    select
-        'funnel_daily' as mart,
-        sum(revenue) as revenue
-    from {{ ref('funnel_daily') }}
+    from {{ ref(mart) }}
+    {%- endfor %}
     union all
     select
         'activity_patterns ' || time_grain as mart,

@@ -1,51 +1,26 @@
 {{ config(materialized='table') }}
 
-with source as (
-    select {{ select_raw_columns('customers') }}
-    from {{ source('ecom', 'customers') }}
-),
+{#- guests' age is written as the text `nan`: it means blank -#}
+{%- set age_text = "nullif(lower(trim(raw_age)), 'nan')" %}
 
-typed as (
-    select
-        *,
-        -- guests' age is written as the text `nan`: it means blank
-        nullif(lower(trim(raw_age)), 'nan') as age_text,
-        {{ typed_raw_columns('customers') }},
-        {{ exact_copy_number('customers') }} as exact_copy_number,
-        {{ key_copy_number('customers', [clean_text('raw_customer_id')]) }}
-            as key_copy_number
-    from source
-),
-
-parsed as (
-    select
-        *,
-        {{ parse_integer('age_text') }} as age
-    from typed
-),
-
-checked as (
-    select
-        *,
-        case
-            when exact_copy_number > 1 then 'exact_duplicate'
-            when customer_id is null then 'missing_customer_id'
-            when key_copy_number > 1 then 'duplicate_customer_id'
-            when {{ is_unreadable('raw_signup_date', 'signup_date') }}
-                then 'invalid_signup_date'
-            when {{ is_unreadable('age_text', 'age') }} then 'invalid_age'
-            when {{ is_unreadable('raw_is_guest', 'is_guest_value') }}
-                then 'invalid_is_guest'
-            when {{ is_unreadable('raw_email_verified', 'is_email_verified') }}
-                then 'invalid_email_verified'
-            when {{ is_unreadable('raw_marketing_opt_in', 'is_marketing_opt_in') }}
-                then 'invalid_marketing_opt_in'
-            when
-                {{ is_unreadable(
-                    'raw_loyalty_enrollment_date', 'loyalty_enrollment_date') }}
-                then 'invalid_loyalty_enrollment_date'
-        end as dq_reason
-    from parsed
+with checked as (
+    -- dq_reason: exact copies and the key first (raw contract), then these
+    {% call select_checked_raw_rows('ecom', 'customers') %}
+        when {{ is_unreadable('raw_signup_date', 'signup_date') }}
+            then 'invalid_signup_date'
+        when {{ is_unreadable(age_text, parse_integer(age_text)) }}
+            then 'invalid_age'
+        when {{ is_unreadable('raw_is_guest', 'is_guest_value') }}
+            then 'invalid_is_guest'
+        when {{ is_unreadable('raw_email_verified', 'is_email_verified') }}
+            then 'invalid_email_verified'
+        when {{ is_unreadable('raw_marketing_opt_in', 'is_marketing_opt_in') }}
+            then 'invalid_marketing_opt_in'
+        when
+            {{ is_unreadable(
+                'raw_loyalty_enrollment_date', 'loyalty_enrollment_date') }}
+            then 'invalid_loyalty_enrollment_date'
+    {% endcall %}
 ),
 
 final as (
@@ -59,7 +34,7 @@ final as (
         phone_number,
         signup_date,
         gender,
-        age,
+        {{ parse_integer(age_text) }} as age,
         customer_status,
         signup_channel,
         loyalty_tier,

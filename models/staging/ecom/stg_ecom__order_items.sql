@@ -1,40 +1,17 @@
 {{ config(materialized='table') }}
 
-with source as (
-    select {{ select_raw_columns('order_items') }}
-    from {{ source('ecom', 'order_items') }}
-),
-
-typed as (
-    select
-        *,
-        {{ typed_raw_columns('order_items') }},
-        {{ exact_copy_number('order_items') }} as exact_copy_number,
-        {{ key_copy_number('order_items', [
-            clean_text('raw_order_id'), parse_integer('raw_product_id')]) }}
-            as key_copy_number
-    from source
-),
-
-checked as (
-    select
-        typed.*,
-        case
-            when typed.exact_copy_number > 1 then 'exact_duplicate'
-            when typed.order_id is null then 'missing_order_id'
-            when typed.product_id is null then 'invalid_product_id'
-            when typed.key_copy_number > 1 then 'duplicate_order_line'
-            when typed.quantity is null then 'invalid_quantity'
-            when typed.quantity <= 0 then 'non_positive_quantity'
-            when typed.unit_price is null then 'invalid_unit_price'
-            when typed.unit_price < 0 then 'negative_unit_price'
-            when
-                {{ is_unreadable(
-                    'typed.raw_discount_amount', 'typed.discount_amount') }}
-                or {{ is_unreadable('typed.raw_cost_price', 'typed.cost_price') }}
-                then 'invalid_cost_amount'
-        end as dq_reason
-    from typed
+with checked as (
+    -- dq_reason: exact copies and the key first (raw contract), then these
+    {% call select_checked_raw_rows('ecom', 'order_items') %}
+        when quantity is null then 'invalid_quantity'
+        when quantity <= 0 then 'non_positive_quantity'
+        when unit_price is null then 'invalid_unit_price'
+        when unit_price < 0 then 'negative_unit_price'
+        when
+            {{ is_unreadable('raw_discount_amount', 'discount_amount') }}
+            or {{ is_unreadable('raw_cost_price', 'cost_price') }}
+            then 'invalid_cost_amount'
+    {% endcall %}
 ),
 
 final as (

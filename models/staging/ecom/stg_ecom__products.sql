@@ -1,36 +1,16 @@
 {{ config(materialized='table') }}
 
-with source as (
-    select {{ select_raw_columns('product_catalog') }}
-    from {{ source('ecom', 'product_catalog') }}
-),
-
-typed as (
-    select
-        *,
-        {{ typed_raw_columns('product_catalog') }},
-        {{ exact_copy_number('product_catalog') }} as exact_copy_number,
-        {{ key_copy_number('product_catalog', [parse_integer('raw_product_id')]) }}
-            as key_copy_number
-    from source
-),
-
-checked as (
-    select
-        *,
-        case
-            when exact_copy_number > 1 then 'exact_duplicate'
-            when product_id is null then 'invalid_product_id'
-            when key_copy_number > 1 then 'duplicate_product_id'
-            when {{ is_unreadable('raw_unit_price', 'unit_price') }}
-                then 'invalid_unit_price'
-            when unit_price < 0 then 'negative_unit_price'
-            when {{ is_unreadable('raw_cost_price', 'cost_price') }}
-                then 'invalid_cost_price'
-            when {{ is_unreadable('raw_inventory_quantity', 'inventory_quantity') }}
-                then 'invalid_inventory_quantity'
-        end as dq_reason
-    from typed
+with checked as (
+    -- dq_reason: exact copies and the key first (raw contract), then these
+    {% call select_checked_raw_rows('ecom', 'product_catalog') %}
+        when {{ is_unreadable('raw_unit_price', 'unit_price') }}
+            then 'invalid_unit_price'
+        when unit_price < 0 then 'negative_unit_price'
+        when {{ is_unreadable('raw_cost_price', 'cost_price') }}
+            then 'invalid_cost_price'
+        when {{ is_unreadable('raw_inventory_quantity', 'inventory_quantity') }}
+            then 'invalid_inventory_quantity'
+    {% endcall %}
 ),
 
 final as (

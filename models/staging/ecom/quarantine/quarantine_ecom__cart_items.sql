@@ -8,6 +8,4 @@ select
     cart_item_id,
     cart_id
 from {{ ref('stg_ecom__cart_items') }}
-where
-    dq_reason is not null
-    or not {{ has_valid_parent('cart_id', 'valid_ecom__carts') }}
+where not {{ is_valid_child('cart_id', 'valid_ecom__carts') }}

@@ -8,6 +8,4 @@ select
     order_id,
     product_id
 from {{ ref('stg_ecom__order_items') }}
-where
-    dq_reason is not null
-    or not {{ has_valid_parent('order_id', 'valid_ecom__orders') }}
+where not {{ is_valid_child('order_id', 'valid_ecom__orders') }}

@@ -8,6 +8,4 @@ select
     return_item_id,
     return_id
 from {{ ref('stg_ecom__return_items') }}
-where
-    dq_reason is not null
-    or not {{ has_valid_parent('return_id', 'valid_ecom__returns') }}
+where not {{ is_valid_child('return_id', 'valid_ecom__returns') }}

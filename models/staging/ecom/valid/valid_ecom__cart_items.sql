@@ -4,6 +4,4 @@
 select
     {{ columns_except(ref('stg_ecom__cart_items'), ['dq_reason', 'raw_values']) }}
 from {{ ref('stg_ecom__cart_items') }}
-where
-    dq_reason is null
-    and {{ has_valid_parent('cart_id', 'valid_ecom__carts') }}
+where {{ is_valid_child('cart_id', 'valid_ecom__carts') }}

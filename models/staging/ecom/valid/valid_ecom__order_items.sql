@@ -4,6 +4,4 @@
 select
     {{ columns_except(ref('stg_ecom__order_items'), ['dq_reason', 'raw_values']) }}
 from {{ ref('stg_ecom__order_items') }}
-where
-    dq_reason is null
-    and {{ has_valid_parent('order_id', 'valid_ecom__orders') }}
+where {{ is_valid_child('order_id', 'valid_ecom__orders') }}

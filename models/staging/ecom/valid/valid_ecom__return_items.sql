@@ -4,6 +4,4 @@
 select
     {{ columns_except(ref('stg_ecom__return_items'), ['dq_reason', 'raw_values']) }}
 from {{ ref('stg_ecom__return_items') }}
-where
-    dq_reason is null
-    and {{ has_valid_parent('return_id', 'valid_ecom__returns') }}
+where {{ is_valid_child('return_id', 'valid_ecom__returns') }}
