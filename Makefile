@@ -10,13 +10,15 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
+# the publication BI reads, and the work database dbt builds into (docs/publishing.md)
 export DUCKDB_PATH ?= warehouse/ecommerce_behavior.duckdb
+export DUCKDB_BUILD_PATH ?= warehouse/build/ecommerce_behavior.duckdb
 export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: help venv build test dbt-build lint pytest docs sample bench spark-test clean
 
 help:
-	@echo "make build   create .venv, build the project on the committed sample, print a summary"
+	@echo "make build   create .venv, build and test the committed sample (or RAW_PATH=DIR), publish the marts"
 	@echo "make test    dbt build (models + tests), sqlfluff and ruff lint, pytest"
 	@echo "make docs    dbt docs generate into a static site (site/index.html)"
 	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
@@ -32,13 +34,15 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
+# Write-audit-publish (docs/publishing.md): dbt build into the work database, then, only
+# when everything passed, the marts published to $(DUCKDB_PATH) and warehouse/exports.
+# Your own data and vars: make build RAW_PATH=/data/shop VARS='{as_of: "2024-06-30"}'
 build: venv
-	@mkdir -p $(dir $(DUCKDB_PATH))
-	$(BIN)/dbt build
+	$(BIN)/python scripts/publish.py $(if $(RAW_PATH),--raw-path "$(RAW_PATH)") $(if $(VARS),--vars '$(VARS)')
 	$(BIN)/python scripts/summary.py
 
 dbt-build: venv
-	@mkdir -p $(dir $(DUCKDB_PATH))
+	@mkdir -p $(dir $(DUCKDB_BUILD_PATH))
 	$(BIN)/dbt build
 
 lint: venv
@@ -51,7 +55,7 @@ pytest: venv
 test: dbt-build lint pytest
 
 docs: venv
-	@mkdir -p $(dir $(DUCKDB_PATH)) site
+	@mkdir -p $(dir $(DUCKDB_BUILD_PATH)) site
 	$(BIN)/dbt docs generate --static
 	cp target/static_index.html site/index.html
 	@echo "docs: open site/index.html"
@@ -73,4 +77,4 @@ bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf target logs site warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp
+	rm -rf target logs site warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp warehouse/build warehouse/exports

@@ -150,7 +150,7 @@ def dbt_build(raw_path: Path, db_path: Path, extra_vars: dict | None = None,
         db_path.unlink()
     dbt_vars = {"raw_path": str(raw_path), **(extra_vars or {})}
     env = {
-        "DUCKDB_PATH": str(db_path),
+        "DUCKDB_BUILD_PATH": str(db_path),
         "DUCKDB_TEMP_DIRECTORY": str(db_path.parent / "duckdb_tmp"),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DO_NOT_TRACK": "1",

@@ -138,7 +138,9 @@ def dbt_build(tree: Path, out: Path, dbt_vars: dict) -> float:
     """`dbt build` of `tree` into a fresh folder `out`; returns the seconds it took."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    env = {**os.environ, "DUCKDB_PATH": str(out / "warehouse.duckdb"),
+    # DUCKDB_PATH: the build database of commits before publishing existed
+    env = {**os.environ, "DUCKDB_BUILD_PATH": str(out / "warehouse.duckdb"),
+           "DUCKDB_PATH": str(out / "warehouse.duckdb"),
            "DUCKDB_TEMP_DIRECTORY": str(out / "duckdb_tmp"), "DBT_PROFILES_DIR": str(tree),
            "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     start = time.monotonic()

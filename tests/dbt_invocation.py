@@ -43,7 +43,7 @@ def duckdb_env(workdir: Path) -> dict[str, str]:
     """The environment variables profiles.yml's duckdb target reads: the DuckDB file
     and DuckDB's temporary (spill) folder, both in `workdir`."""
     return {
-        "DUCKDB_PATH": str(duckdb_path(workdir)),
+        "DUCKDB_BUILD_PATH": str(duckdb_path(workdir)),
         "DUCKDB_TEMP_DIRECTORY": str(workdir / "duckdb_tmp"),
     }
 

@@ -14,9 +14,9 @@
     count(case when cart_outcome = 'open' then 1 end) as open_carts,
     count(case when cart_outcome = 'unknown' then 1 end) as unknown_carts,
     coalesce(
-        sum(case when cart_outcome = 'converted' then cart_value end), 0
+        {{ sum_money("case when cart_outcome = 'converted' then cart_value end") }}, 0
     ) as converted_value,
     coalesce(
-        sum(case when cart_outcome = 'abandoned' then cart_value end), 0
+        {{ sum_money("case when cart_outcome = 'abandoned' then cart_value end") }}, 0
     ) as abandoned_value
 {%- endmacro %}

@@ -44,7 +44,7 @@
             count(case when event_type = 'remove_from_cart' then 1 end)
                 as removes_from_cart,
             count(case when event_type = 'purchase' then 1 end) as purchases,
-            sum(revenue) as revenue,
+            {{ sum_money('revenue') }} as revenue,
             min(event_time) as first_event_at,
             max(event_time) as last_event_at,
             min(case when event_type = 'view' then funnel_order_key end)

@@ -7,7 +7,8 @@ real `dbt` command line, to see exactly what a user sees. Both take their comman
 line from tests/dbt_invocation.py (shared with tests/spark). Every build gets its
 own DuckDB file and target folder, so tests never touch the developer's warehouse/
 and can run in any order. Builds used by several modules: the fixtures
-`sample_build` and `ecomgen_sample_build`.
+`sample_build` and `ecomgen_sample_build`. `copy_project` copies the project, to
+change it and run the copy; `project_models` lists the models of a manifest.
 
 Raw data (a raw_path folder of <table>.csv files): `generate_raw` (the generator,
 scripts/generate_data.py), `copy_sample_as_raw_files` (the committed sample),
@@ -136,6 +137,35 @@ def run_dbt_cli(
 ) -> subprocess.CompletedProcess:
     """Run the real `dbt` command line, to see exactly what a user sees."""
     return run_dbt_command(args, workdir, dbt_vars, env=duckdb_env(workdir), timeout=900)
+
+
+def copy_project(destination: Path, with_data: bool = True) -> Path:
+    """A copy of the project in `destination`, to change and build or parse with
+    `run_dbt(..., project_dir=destination)`: without the venvs, git, build artefacts
+    and tests/python; with data/ (the committed sample) unless `with_data` is False
+    (enough for `dbt parse` and `dbt ls`)."""
+    skipped = {".git", "target", "logs", "warehouse", "site", "__pycache__", "python", "data"}
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        top = Path(folder) == PROJECT_DIR
+        return [
+            n for n in names
+            if n.startswith(".venv") or (n in skipped and (top or Path(folder).name == "tests"))
+        ]
+
+    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
+    if with_data:
+        shutil.copytree(PROJECT_DIR / "data", destination / "data")
+    return destination
+
+
+def project_models(manifest: dict) -> dict[str, dict]:
+    """unique_id -> node of every model of this project in a parsed manifest."""
+    return {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["package_name"] == "ecommerce_behavior"
+    }
 
 
 @dataclass

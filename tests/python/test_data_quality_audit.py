@@ -4,12 +4,11 @@ with a message that names the check, the column and the model."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT_DIR, run_dbt
+from conftest import copy_project, run_dbt
 
 SEED = Path("seeds") / "reference" / "dq_checks.csv"
 COMMERCE_ONLY = {"enable_events": False}
@@ -17,17 +16,7 @@ COMMERCE_ONLY = {"enable_events": False}
 
 def project_copy(destination: Path, extra_seed_rows: list[str]) -> Path:
     """The project copied to `destination`, with rows appended to dq_checks.csv."""
-    skipped = {".git", "target", "logs", "warehouse", "site", "__pycache__", "python", "data"}
-
-    def ignore(folder: str, names: list[str]) -> list[str]:
-        top = Path(folder) == PROJECT_DIR
-        return [
-            n for n in names
-            if n.startswith(".venv") or (n in skipped and (top or Path(folder).name == "tests"))
-        ]
-
-    shutil.copytree(PROJECT_DIR, destination, ignore=ignore)
-    shutil.copytree(PROJECT_DIR / "data", destination / "data")
+    copy_project(destination)
     with (destination / SEED).open("a", encoding="utf-8") as handle:
         handle.writelines(row + "\n" for row in extra_seed_rows)
     return destination

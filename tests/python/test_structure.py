@@ -1,7 +1,8 @@
 """The layout rules of docs/conventions.md, checked on the manifest of a build of the
-committed sample: the graph flows forward (sources -> staging -> intermediate -> marts),
-a mart reads another mart only when that mart owns a grain, and a description is
-typed once (a column described the same way twice uses a doc block)."""
+committed sample: the graph flows forward (sources -> staging -> intermediate -> marts
+-> semantic), a mart reads another mart only when that mart owns a grain, MetricFlow's
+semantic models are defined on marts (or the semantic layer's own models), and a
+description is typed once (a column described the same way twice uses a doc block)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from collections import defaultdict
 
 import pytest
 
-LAYERS = ("staging", "intermediate", "marts")
+from conftest import project_models
+
+LAYERS = ("staging", "intermediate", "marts", "semantic")
 
 
 @pytest.fixture(scope="module")
@@ -18,17 +21,9 @@ def manifest(sample_build) -> dict:
     return json.loads((sample_build.target_path / "manifest.json").read_text())
 
 
-def project_models(manifest: dict) -> dict[str, dict]:
-    return {
-        uid: node
-        for uid, node in manifest["nodes"].items()
-        if node["resource_type"] == "model" and node["package_name"] == "ecommerce_behavior"
-    }
-
-
 def layer(node: dict) -> str:
     top = node["original_file_path"].split("/")[1]
-    assert top in LAYERS, f"{node['name']} is outside staging/intermediate/marts"
+    assert top in LAYERS, f"{node['name']} is outside staging/intermediate/marts/semantic"
     return top
 
 
@@ -41,6 +36,8 @@ def test_every_model_is_in_a_layer_and_named_after_it(manifest):
     prefixes = {
         "staging": ("stg_", "valid_", "quarantine_"),
         "intermediate": ("int_",),
+        # the semantic layer's helpers; MetricFlow's time spine keeps its usual name
+        "semantic": ("sem_", "metricflow_time_spine"),
     }
     wrong = [
         node["name"]
@@ -61,7 +58,7 @@ def test_stg_models_read_only_their_source_and_seeds(manifest):
 
 
 def test_the_graph_flows_forward(manifest):
-    rank = {"staging": 0, "intermediate": 1, "marts": 2}
+    rank = {"staging": 0, "intermediate": 1, "marts": 2, "semantic": 3}
     backwards = []
     for node in project_models(manifest).values():
         for parent in parents(manifest, node):
@@ -98,6 +95,24 @@ def test_a_mart_reads_another_mart_only_when_it_owns_a_grain(manifest):
                 and not parent["config"].get("meta", {}).get("owns_grain")
             ):
                 offenders.append(f"{node['name']} reads {parent['name']}")
+    assert not offenders, offenders
+
+
+def test_semantic_models_are_defined_on_marts(manifest):
+    """MetricFlow reads the contract: a semantic model is defined on a mart, or on a model of
+    models/semantic/ (the event grain of sem_funnel_events), never on a staging or
+    intermediate model directly."""
+    semantic_models = [
+        s for s in manifest["semantic_models"].values()
+        if s["package_name"] == "ecommerce_behavior"
+    ]
+    assert semantic_models, "no semantic models found"
+    offenders = [
+        f"{semantic_model['name']} reads {parent['name']}"
+        for semantic_model in semantic_models
+        for parent in parents(manifest, semantic_model)
+        if layer(parent) not in ("marts", "semantic")
+    ]
     assert not offenders, offenders
 
 

@@ -8,7 +8,7 @@ grouped as (
         {{ sum_int('line_count') }} as line_count,
         count(*) as distinct_products,
         {{ sum_int('quantity') }} as total_quantity,
-        sum(line_value) as cart_value,
+        {{ sum_money('line_value') }} as cart_value,
         max(last_added_at) as last_added_at
     from cart_products
     group by cart_id

@@ -12,7 +12,7 @@ grouped as (
         min(category) as category,
         count(*) as line_count,
         {{ sum_int('quantity') }} as quantity,
-        sum(line_value) as line_value,
+        {{ sum_money('line_value') }} as line_value,
         max(added_at) as last_added_at
     from cart_items
     group by cart_id, product_id

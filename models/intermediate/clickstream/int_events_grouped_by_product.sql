@@ -15,7 +15,7 @@ final as (
         count(case when event_type = 'remove_from_cart' then 1 end)
             as removes_from_cart,
         count(case when event_type = 'purchase' then 1 end) as purchases,
-        sum(revenue) as revenue
+        {{ sum_money('revenue') }} as revenue
     from events
     group by product_id, brand, category_code
 )

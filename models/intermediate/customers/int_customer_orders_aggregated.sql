@@ -6,7 +6,7 @@ aggregated as (
     select
         customer_id,
         count(*) as orders,
-        sum(net_total) as lifetime_revenue,
+        {{ sum_money('net_total') }} as lifetime_revenue,
         min(ordered_at) as first_ordered_at,
         max(ordered_at) as last_ordered_at
     from orders

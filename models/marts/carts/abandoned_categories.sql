@@ -8,7 +8,7 @@ grouped as (
         category,
         count(distinct cart_id) as abandoned_carts,
         {{ sum_int('quantity') }} as abandoned_quantity,
-        sum(line_value) as abandoned_value
+        {{ sum_money('line_value') }} as abandoned_value
     from abandoned_cart_products
     group by category
 ),
@@ -20,9 +20,9 @@ final as (
         abandoned_quantity,
         abandoned_value,
         {{ ratio('abandoned_value', 'sum(abandoned_value) over ()') }} as value_share,
-        row_number() over (
+        cast(row_number() over (
             order by abandoned_value desc, category asc
-        ) as value_rank
+        ) as bigint) as value_rank
     from grouped
 )
 

@@ -11,7 +11,7 @@ grouped as (
         min(category) as category,
         count(*) as abandoned_carts,
         {{ sum_int('quantity') }} as abandoned_quantity,
-        sum(line_value) as abandoned_value
+        {{ sum_money('line_value') }} as abandoned_value
     from abandoned_cart_products
     group by product_id
 ),
@@ -25,9 +25,9 @@ final as (
         abandoned_quantity,
         abandoned_value,
         {{ ratio('abandoned_value', 'sum(abandoned_value) over ()') }} as value_share,
-        row_number() over (
+        cast(row_number() over (
             order by abandoned_value desc, product_id asc
-        ) as value_rank
+        ) as bigint) as value_rank
     from grouped
 )
 

@@ -11,8 +11,8 @@ grouped as (
         {{ sum_int('emptied_carts') }} as emptied_carts,
         {{ sum_int('open_carts') }} as open_carts,
         {{ sum_int('unknown_carts') }} as unknown_carts,
-        sum(converted_value) as converted_value,
-        sum(abandoned_value) as abandoned_value
+        {{ sum_money('converted_value') }} as converted_value,
+        {{ sum_money('abandoned_value') }} as abandoned_value
     from days
     group by cast({{ dbt.date_trunc('month', 'created_date') }} as date)
 ),

@@ -57,7 +57,7 @@ counted as (
 final as (
     select
         bucket,
-        bucket_order,
+        cast(bucket_order as bigint) as bucket_order,
         converted_carts,
         {{ ratio('converted_carts', 'sum(converted_carts) over ()') }} as share
     from counted

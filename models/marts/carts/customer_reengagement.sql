@@ -1,6 +1,18 @@
 -- One row per customer with at least one abandoned cart: how much they left,
 -- whether they came back, and whether they are worth a reminder now
 -- ("savable": see DECISIONLOG.md and the doc block is_savable).
+{#- the value of a recent abandoned cart the customer has not ordered since -#}
+{%- set recent_unrecovered_value -%}
+    case
+        when
+            reengagement.next_order_id is null
+            and {{ seconds_between('reengagement.abandoned_at', 'as_of.as_of') }}
+            <= {{ var('savable_window_days') }} * 86400
+            then reengagement.abandoned_value
+        else 0
+    end
+{%- endset %}
+
 with reengagement as (
     select * from {{ ref('int_abandoned_carts_followed_by_orders') }}
 ),
@@ -13,22 +25,11 @@ grouped as (
     select
         reengagement.customer_id,
         count(*) as abandoned_carts,
-        sum(reengagement.abandoned_value) as abandoned_value,
+        {{ sum_money('reengagement.abandoned_value') }} as abandoned_value,
         max(reengagement.abandoned_at) as last_abandoned_at,
         count(case when reengagement.is_reengaged then 1 end)
             as reengaged_carts,
-        -- value of recent abandoned carts the customer has not ordered since
-        sum(
-            case
-                when
-                    reengagement.next_order_id is null
-                    and {{ seconds_between(
-                        'reengagement.abandoned_at', 'as_of.as_of') }}
-                    <= {{ var('savable_window_days') }} * 86400
-                    then reengagement.abandoned_value
-                else 0
-            end
-        ) as recent_unrecovered_value
+        {{ sum_money(recent_unrecovered_value) }} as recent_unrecovered_value
     from reengagement
     cross join as_of
     group by reengagement.customer_id

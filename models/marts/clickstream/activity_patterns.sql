@@ -58,7 +58,7 @@ bucket_users as (
         count(case when event_type = 'view' then 1 end) as views,
         count(case when event_type = 'cart' then 1 end) as carts,
         count(case when event_type = 'purchase' then 1 end) as purchases,
-        sum(revenue) as revenue
+        {{ sum_money('revenue') }} as revenue
     from bucketed
     group by time_grain, bucket, bucket_order, user_id
 ),
@@ -67,12 +67,12 @@ final as (
     select
         time_grain,
         bucket,
-        bucket_order,
+        cast(bucket_order as bigint) as bucket_order,
         {{ sum_int('events') }} as events,
         {{ sum_int('views') }} as views,
         {{ sum_int('carts') }} as carts,
         {{ sum_int('purchases') }} as purchases,
-        sum(revenue) as revenue,
+        {{ sum_money('revenue') }} as revenue,
         count(*) as users
     from bucket_users
     group by time_grain, bucket, bucket_order

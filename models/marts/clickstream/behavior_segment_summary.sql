@@ -7,14 +7,14 @@ segments as (
     select
         behavior_segment,
         count(*) as users,
-        sum(revenue) as revenue
+        {{ sum_money('revenue') }} as revenue
     from users
     group by behavior_segment
     union all
     select
         'high_value' as behavior_segment,
         count(*) as users,
-        coalesce(sum(revenue), 0) as revenue
+        coalesce({{ sum_money('revenue') }}, 0) as revenue
     from users
     where is_high_value
 ),
@@ -22,20 +22,22 @@ segments as (
 totals as (
     select
         count(*) as users,
-        sum(revenue) as revenue
+        {{ sum_money('revenue') }} as revenue
     from users
 ),
 
 final as (
     select
         segments.behavior_segment,
-        case segments.behavior_segment
-            when 'view_only' then 1
-            when 'cart_abandoner' then 2
-            when 'single_purchase' then 3
-            when 'multi_purchase' then 4
-            else 5
-        end as segment_order,
+        cast(
+            case segments.behavior_segment
+                when 'view_only' then 1
+                when 'cart_abandoner' then 2
+                when 'single_purchase' then 3
+                when 'multi_purchase' then 4
+                else 5
+            end as bigint
+        ) as segment_order,
         segments.behavior_segment <> 'high_value' as is_partition_segment,
         segments.users,
         {{ ratio('segments.users', 'totals.users') }} as user_share,

@@ -5,18 +5,18 @@ with product_events as (select * from {{ ref('int_events_grouped_by_product') }}
 counted as (
     select
         {{ sum_int('events') }} as events,
-        sum(revenue) as revenue,
+        {{ sum_money('revenue') }} as revenue,
         {{ sum_int('case when brand is null then events else 0 end') }}
             as brand_events_missing,
         {{ sum_int('case when brand is null then purchases else 0 end') }}
             as brand_purchases_missing,
-        sum(case when brand is null then revenue else 0 end)
+        {{ sum_money('case when brand is null then revenue else 0 end') }}
             as brand_revenue_missing,
         {{ sum_int('case when category_code is null then events else 0 end') }}
             as category_code_events_missing,
         {{ sum_int('case when category_code is null then purchases else 0 end') }}
             as category_code_purchases_missing,
-        sum(case when category_code is null then revenue else 0 end)
+        {{ sum_money('case when category_code is null then revenue else 0 end') }}
             as category_code_revenue_missing
     from product_events
 ),

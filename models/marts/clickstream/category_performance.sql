@@ -8,7 +8,7 @@ grouped as (
         {{ sum_int('views') }} as views,
         {{ sum_int('carts') }} as carts,
         {{ sum_int('purchases') }} as purchases,
-        sum(revenue) as revenue
+        {{ sum_money('revenue') }} as revenue
     from product_events
     group by coalesce(category_code, 'unknown')
 ),
@@ -21,7 +21,9 @@ final as (
         purchases,
         revenue,
         {{ ratio('revenue', 'sum(revenue) over ()') }} as revenue_share,
-        row_number() over (order by revenue desc, category_code asc) as revenue_rank
+        cast(row_number() over (
+            order by revenue desc, category_code asc
+        ) as bigint) as revenue_rank
     from grouped
 )
 

@@ -24,7 +24,7 @@ daily as (
         count(case when event_type = 'cart' then 1 end) as cart_events,
         count(case when event_type = 'purchase' then 1 end)
             as purchase_events,
-        sum(revenue) as revenue
+        {{ sum_money('revenue') }} as revenue
     from events
     group by event_date
 ),

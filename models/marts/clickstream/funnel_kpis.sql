@@ -10,7 +10,7 @@ user_totals as (
         {{ sum_int('views') }} as view_events,
         {{ sum_int('carts') }} as cart_events,
         {{ sum_int('purchases') }} as purchase_events,
-        sum(revenue) as revenue,
+        {{ sum_money('revenue') }} as revenue,
         count(case when is_viewer then 1 end) as viewers,
         count(case when is_cart_user then 1 end) as cart_users,
         count(case when is_purchaser then 1 end) as purchasers,

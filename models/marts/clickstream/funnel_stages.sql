@@ -75,7 +75,7 @@ final as (
     select
         funnel_type,
         stage,
-        stage_order,
+        cast(stage_order as bigint) as stage_order,
         users,
         {{ ratio('users', 'previous_stage_users') }} as conversion_from_previous,
         1 - {{ ratio('users', 'previous_stage_users') }} as drop_off_from_previous,

@@ -6,7 +6,7 @@ with product_events as (
         {{ sum_int('views') }} as views,
         {{ sum_int('carts') }} as carts,
         {{ sum_int('purchases') }} as purchases,
-        sum(revenue) as revenue
+        {{ sum_money('revenue') }} as revenue
     from {{ ref('int_events_grouped_by_product') }}
     group by product_id
 ),

@@ -69,7 +69,7 @@ active as (
 final as (
     select
         grid.cohort_month,
-        cast(grid.months_since_first_order as integer) as months_since_first_order,
+        cast(grid.months_since_first_order as bigint) as months_since_first_order,
         grid.cohort_customers,
         coalesce(active.active_customers, 0) as active_customers,
         {{ ratio('coalesce(active.active_customers, 0)', 'grid.cohort_customers') }}

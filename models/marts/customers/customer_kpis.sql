@@ -9,7 +9,7 @@ customer_totals as (
         count(case when orders > 0 then 1 end) as buyers,
         count(case when orders >= 2 then 1 end) as repeat_buyers,
         {{ sum_int('orders') }} as orders,
-        sum(lifetime_revenue) as revenue,
+        {{ sum_money('lifetime_revenue') }} as revenue,
         count(case when is_top_revenue_customer then 1 end)
             as top_revenue_customers
     from customers

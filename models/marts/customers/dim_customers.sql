@@ -67,10 +67,12 @@ final as (
                     / 86400.0 / (orders - 1)
         end as avg_days_between_orders,
         recency_days,
-        r_score,
-        f_score,
-        m_score,
-        fm_score,
+        -- bigint on every engine, like every whole number of the marts (Spark's
+        -- ntile gives an int)
+        cast(r_score as bigint) as r_score,
+        cast(f_score as bigint) as f_score,
+        cast(m_score as bigint) as m_score,
+        cast(fm_score as bigint) as fm_score,
         rfm_segment,
         activity_status,
         is_top_revenue_customer,

@@ -12,7 +12,7 @@ grouped as (
     select
         buyers.rfm_segment,
         count(*) as customers,
-        sum(buyers.lifetime_revenue) as revenue,
+        {{ sum_money('buyers.lifetime_revenue') }} as revenue,
         {{ sum_int('buyers.orders') }} as orders,
         -- recency in whole microseconds, summed exactly (a decimal: a bigint
         -- sum could overflow on Spark)

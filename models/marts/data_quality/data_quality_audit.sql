@@ -185,7 +185,7 @@ steps as (
 final as (
     select
         source_table,
-        step_order,
+        cast(step_order as bigint) as step_order,
         step,
         step_type,
         rows_in,
