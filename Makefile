@@ -15,13 +15,15 @@ export DUCKDB_PATH ?= warehouse/ecommerce_behavior.duckdb
 export DUCKDB_BUILD_PATH ?= warehouse/build/ecommerce_behavior.duckdb
 export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv build test dbt-build lint pytest docs sample bench spark-test clean
+.PHONY: help venv build test dbt-build lint pytest docs sample bench spark-test dashboards bi-test clean
 
 help:
 	@echo "make build   create .venv, build and test the committed sample (or RAW_PATH=DIR), publish the marts"
 	@echo "make test    dbt build (models + tests), sqlfluff and ruff lint, pytest"
 	@echo "make docs    dbt docs generate into a static site (site/index.html)"
 	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
+	@echo "make dashboards  Superset on 127.0.0.1:8088 with the four growth dashboards (after make build)"
+	@echo "make bi-test  the dashboards checked against the marts and rendered in headless Chromium"
 	@echo "make sample  regenerate the committed sample in data/sample (generator, fixed seed)"
 	@echo "make bench   benchmark the build against a floor and a peer (benchmarks/README.md)"
 	@echo "make clean   remove build artefacts and the local warehouse"
@@ -70,6 +72,17 @@ sample: venv
 spark-test:
 	bash scripts/spark_test.sh
 
+# Superset dashboards (docs/dashboards.md): own venv .venv-superset (bi/superset/requirements.txt),
+# the published $(DUCKDB_PATH) read-only, served on 127.0.0.1:$(SUPERSET_PORT); log in admin / admin.
+SUPERSET_PORT ?= 8088
+dashboards:
+	SUPERSET_PORT=$(SUPERSET_PORT) $(PYTHON) scripts/superset.py serve
+
+# Every chart against the marts (chart-data API vs DuckDB), every dashboard rendered in headless
+# Chromium (Debian's chromium + chromium-driver, apt-get if missing); PNGs in docs/images.
+bi-test:
+	$(PYTHON) scripts/superset.py bi-test
+
 # Benchmark (benchmarks/results.md, results.png). The committed results add 100M events
 # (about 50 min, 12GB for DuckDB): BENCH_ARGS="--tiers 1M,10M,100M --large-memory-limit 12GB".
 BENCH_ARGS ?= --tiers 1M,10M --runs 3
@@ -77,4 +90,4 @@ bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf target logs site warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp warehouse/build warehouse/exports
+	rm -rf target logs site warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp warehouse/build warehouse/exports warehouse/superset
