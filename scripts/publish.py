@@ -137,7 +137,11 @@ def remove_leftovers(publication: Path, exports: Path) -> None:
 
 def run_build(dbt_vars: str | None, full_refresh: bool, target_path: Path) -> int:
     """dbt build into the work database; returns dbt's exit code."""
-    command = [str(Path(sys.executable).with_name("dbt")), "build", "--target", "duckdb"]
+    # this script's project, whatever DBT_PROJECT_DIR says (the Makefile exports it)
+    command = [
+        str(Path(sys.executable).with_name("dbt")), "build", "--target", "duckdb",
+        "--project-dir", str(PROJECT_DIR),
+    ]
     if dbt_vars:
         command += ["--vars", dbt_vars]
     if full_refresh:
