@@ -1,15 +1,130 @@
 {#-
-    A raw timestamp as a timestamp without zone (UTC), null when blank or
-    unreadable. Accepts every form seen in the raw data:
-    `YYYY-MM-DDTHH:MM:SS.ffffff`, the same with a space instead of `T`, and the
-    clickstream's `YYYY-MM-DD HH:MM:SS UTC`.
+    A raw timestamp as a timestamp without zone in UTC, null when blank or
+    unreadable (DECISIONLOG D8). The text is a date and time,
+    `YYYY-MM-DD[(T| )HH:MM[:SS[.ffffff]]]`, then optionally a zone:
+    `Z`, `UTC` or `GMT` (any case), or a numeric offset `+HH:MM`, `+HHMM` or
+    `+HH` (or `-`, at most 18 hours): the time is converted to UTC. Without a
+    zone the time is read in the var `raw_timezone` (an IANA name, default
+    'UTC'). Any other text after the time is an unreadable zone: the value is
+    null, and has_unreadable_time_zone() is true for it.
 -#}
 {% macro parse_timestamp(column) -%}
-    {{ return(adapter.dispatch('parse_timestamp', 'ecommerce_behavior')(column)) }}
+    {%- set zone = timestamp_text_part(column, 'zone') -%}
+    {%- set local_time = try_cast(
+        "replace(" ~ timestamp_text_part(column, 'local') ~ ", 'T', ' ')",
+        api.Column.translate_type('timestamp')) -%}
+    case
+        when {{ zone }} = ''
+            then {{ local_time_to_utc(local_time, raw_timezone()) }}
+        else {{ timestamp_minus_minutes(local_time, time_zone_offset_minutes(zone)) }}
+    end
 {%- endmacro %}
 
-{% macro default__parse_timestamp(column) -%}
-    {{ try_cast(
-        "replace(regexp_replace(" ~ clean_text(column) ~ ", ' ?UTC$', ''), 'T', ' ')",
-        api.Column.translate_type('timestamp')) }}
+
+{#-
+    True when a raw timestamp's date and time are followed by a zone that
+    parse_timestamp cannot read (`+25:00`, `EST`, `Europe/Paris`, ...).
+-#}
+{% macro has_unreadable_time_zone(column) -%}
+    {%- set zone = timestamp_text_part(column, 'zone') -%}
+    ({{ zone }} <> ''
+        and not {{ matches_pattern(zone, '^(Z|UTC|GMT|' ~ time_zone_offset_pattern() ~ ')$') }})
+{%- endmacro %}
+
+
+{#-
+    One part of a raw timestamp's text: `local`, the date and time as written
+    (empty when they do not have the form of parse_timestamp), or `zone`, the
+    text after them, upper case (empty when there is none). Null when blank.
+-#}
+{% macro timestamp_text_part(column, part) -%}
+    {%- set pattern = '^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}'
+        ~ '(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]*)?)?)?) *(.*)$' -%}
+    {%- set text = "regexp_extract(" ~ clean_text(column) ~ ", '" ~ pattern ~ "', "
+        ~ (1 if part == 'local' else 2) ~ ")" -%}
+    {{ text if part == 'local' else 'upper(' ~ text ~ ')' }}
+{%- endmacro %}
+
+
+{#-
+    The minutes to add to UTC to get the local time of a zone text
+    (timestamp_text_part 'zone'): 0 for Z, UTC and GMT, the signed offset for
+    `+HH:MM`, `+HHMM` or `+HH` (`-` alike, at most 18 hours); null for
+    anything else.
+-#}
+{% macro time_zone_offset_minutes(zone) -%}
+    case
+        when {{ zone }} in ('Z', 'UTC', 'GMT') then 0
+        when {{ matches_pattern(zone, '^' ~ time_zone_offset_pattern() ~ '$') }}
+            then
+                (case when substr({{ zone }}, 1, 1) = '-' then -1 else 1 end)
+                * (
+                    cast(substr({{ zone }}, 2, 2) as integer) * 60
+                    + coalesce(cast(
+                        nullif(substr(replace({{ zone }}, ':', ''), 4, 2), '') as integer), 0)
+                )
+    end
+{%- endmacro %}
+
+
+{#-
+    The regular expression of a numeric zone offset, unanchored: `+HH:MM`,
+    `+HHMM` or `+HH` (or `-`), at most 18 hours.
+-#}
+{% macro time_zone_offset_pattern() -%}
+    [+-]((0[0-9]|1[0-7])(:?[0-5][0-9])?|18(:?00)?)
+{%- endmacro %}
+
+
+{#-
+    The var `raw_timezone`: the IANA time zone in which raw timestamps without
+    a zone are written (default 'UTC'). Stops with a message when it is not
+    shaped like a zone name.
+-#}
+{% macro raw_timezone() -%}
+    {%- set name = var('raw_timezone', 'UTC') | string | trim -%}
+    {%- if not modules.re.match('^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$', name) -%}
+        {{ exceptions.raise_compiler_error(
+            "var raw_timezone = '" ~ name ~ "' is not a time zone name: give an IANA name such"
+            ~ " as 'UTC' or 'Europe/Paris' (docs/raw_data.md, Timestamps)") }}
+    {%- endif -%}
+    {{ return(name) }}
+{%- endmacro %}
+
+
+{#-
+    A timestamp without zone read as a wall-clock time in the IANA zone
+    `time_zone` and returned as the UTC time without zone; unchanged when the
+    zone is UTC.
+-#}
+{% macro local_time_to_utc(timestamp, time_zone) -%}
+    {%- if time_zone | upper in ['UTC', 'ETC/UTC', 'Z', 'GMT', 'ETC/GMT'] -%}
+        {{ timestamp }}
+    {%- else -%}
+        {{ return(adapter.dispatch('local_time_to_utc', 'ecommerce_behavior')(
+            timestamp, time_zone)) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__local_time_to_utc(timestamp, time_zone) -%}
+    timezone('UTC', timezone('{{ time_zone }}', {{ timestamp }}))
+{%- endmacro %}
+
+{% macro default__local_time_to_utc(timestamp, time_zone) -%}
+    {{ not_supported_on_adapter('local_time_to_utc') }}
+{%- endmacro %}
+
+
+{#- A timestamp minus a number of minutes (an integer expression), exactly. -#}
+{% macro timestamp_minus_minutes(timestamp, minutes) -%}
+    {{ return(adapter.dispatch('timestamp_minus_minutes', 'ecommerce_behavior')(
+        timestamp, minutes)) }}
+{%- endmacro %}
+
+{% macro duckdb__timestamp_minus_minutes(timestamp, minutes) -%}
+    ({{ timestamp }} - to_minutes(cast({{ minutes }} as bigint)))
+{%- endmacro %}
+
+{% macro default__timestamp_minus_minutes(timestamp, minutes) -%}
+    {{ not_supported_on_adapter('timestamp_minus_minutes') }}
 {%- endmacro %}

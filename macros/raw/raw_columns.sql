@@ -28,12 +28,17 @@
 
 
 {#-
-    1 for the rows kept among raw rows sharing a key (the contract's key
-    columns, each read as its kind), 2, 3, ... for rows with other values.
-    Which one is kept depends only on the rows' values (the smallest by every
-    raw column), so the choice is the same on every build. dense_rank gives
-    exact copies the same number: they are told apart by exact_copy_number,
-    never by an arbitrary order between identical rows.
+    1 for the row kept among raw rows sharing a key (the contract's key
+    columns, each read as its kind), 2, 3, ... for rows with other values, in
+    the order of the keep rule (DECISIONLOG D4b): first the table's own
+    `keep_first` terms of the raw contract (shopping_carts: the latest
+    updated_at, then the furthest status), then the most complete row (the
+    fewest blank raw values), then the smallest by every raw column in contract
+    order, a tie-break that depends only on the rows' values, so the choice is
+    the same on every build. The `keep_first` terms name typed columns: the
+    rows must already be typed (typed_raw_columns). dense_rank gives exact
+    copies the same number: they are told apart by exact_copy_number, never by
+    an arbitrary order between identical rows.
 -#}
 {% macro key_copy_number(table_name) -%}
     {%- set kinds = raw_column_kinds(table_name) -%}
@@ -44,10 +49,39 @@
     dense_rank() over (
         partition by {{ key_expressions | join(', ') }}
         order by
+        {%- for term in raw_contract()[table_name].get('keep_first', []) %}
+            {{ term }},
+        {%- endfor %}
+            {{ blank_raw_value_count(table_name) }},
         {%- for column in raw_column_names(table_name) %}
             raw_{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     )
+{%- endmacro %}
+
+
+{#- The number of blank raw values of a row (a whole number). -#}
+{% macro blank_raw_value_count(table_name) -%}
+    (
+        {%- for column in raw_column_names(table_name) %}
+        case when {{ clean_text('raw_' ~ column) }} is null then 1 else 0 end
+        {{- ' +' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{#-
+    The rank of a value in a list (1 for the first), len(values) + 1 for any
+    other value or null: an order term of a keep rule (`keep_first`).
+-#}
+{% macro rank_in_list(expression, values) -%}
+    case {{ expression }}
+        {%- for value in values %}
+        when '{{ value }}' then {{ loop.index }}
+        {%- endfor %}
+        else {{ values | length + 1 }}
+    end
 {%- endmacro %}
 
 

@@ -8,12 +8,15 @@
     reads it itself. Every table but events has a `key`: its key columns
     (which keep their raw name), each with the check a row fails when that
     column is blank or unreadable, and `duplicate_key`, the check a row fails
-    when an earlier row by value has the same key with other values; the
-    names are checks of seeds/reference/dq_checks.csv
-    (select_checked_raw_rows). Used to read files, to check them before a
-    run, to type them, to check their keys, to keep rejected rows' raw values
-    and to audit every table. Extra columns in a user's file are ignored; a
-    missing one is an error (check_raw_files).
+    when another row with the same key and other values is kept; the names are
+    checks of seeds/reference/dq_checks.csv (select_checked_raw_rows). Which
+    row of a key is kept (key_copy_number, DECISIONLOG D4b): first by the
+    table's `keep_first`, order terms over its typed columns (shopping_carts:
+    the latest updated_at, then the furthest status), then the row with the
+    fewest blank values, then the smallest by its raw values. Used to read
+    files, to check them before a run, to type them, to check their keys, to
+    keep rejected rows' raw values and to audit every table. Extra columns in
+    a user's file are ignored; a missing one is an error (check_raw_files).
 -#}
 {% macro raw_contract() %}
     {{ return({
@@ -36,7 +39,10 @@
             'cart_id text', 'customer_id text', 'created_at timestamp',
             'updated_at timestamp', 'cart_total money', 'status label as status_value'],
             'key': {'cart_id': 'missing_cart_id'},
-            'duplicate_key': 'duplicate_cart_id'},
+            'duplicate_key': 'duplicate_cart_id',
+            'keep_first': [
+                'updated_at desc nulls last',
+                rank_in_list('status_value', ['converted', 'abandoned', 'emptied', 'open'])]},
         'cart_items': {'family': 'commerce', 'staged_as': 'ecom__cart_items', 'columns': [
             'cart_item_id integer', 'cart_id text', 'product_id integer',
             'product_name label', 'category label', 'added_at timestamp',

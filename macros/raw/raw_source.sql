@@ -78,22 +78,31 @@
     staging models mock the source with text fixtures).
 -#}
 {% macro duckdb__create_raw_relation(relation, path, columns) %}
-    {%- if path.endswith('.parquet') -%}
-        {%- set reader = "read_parquet('" ~ path ~ "')" -%}
-    {%- else -%}
-        {%- set reader = "read_csv('" ~ path ~ "', header = true, all_varchar = true)" -%}
-    {%- endif -%}
     {%- set text_columns = [] -%}
     {%- for column in columns -%}
         {%- do text_columns.append("cast(" ~ column ~ " as varchar) as " ~ column) -%}
     {%- endfor -%}
     {%- do run_query(
         "create or replace view " ~ relation ~ " as select "
-        ~ text_columns | join(', ') ~ " from " ~ reader) -%}
+        ~ text_columns | join(', ') ~ " from " ~ duckdb_raw_file_reader(path)) -%}
 {% endmacro %}
 
 
-{#- The file of a raw table in its folder: csv or parquet (check_raw_files rejects both/neither). -#}
+{#-
+    How DuckDB reads a raw file: read_parquet, or read_csv with the header, every
+    column as text and the encoding of the var raw_encoding (a .csv.gz or
+    .csv.zst file is decompressed by its extension), plus `options`.
+-#}
+{% macro duckdb_raw_file_reader(path, options='') %}
+    {%- if path.endswith('.parquet') -%}
+        {{ return("read_parquet('" ~ path ~ "')") }}
+    {%- endif -%}
+    {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true, encoding = '"
+        ~ var('raw_encoding') ~ "'" ~ (', ' ~ options if options else '') ~ ")") }}
+{% endmacro %}
+
+
+{#- The file of a raw table in its folder, of any form (check_raw_files rejects several or none). -#}
 {% macro raw_file_path(table_name) %}
     {%- set found = list_raw_files(table_name) -%}
     {%- if found | length == 1 -%}
@@ -105,7 +114,30 @@
 {% endmacro %}
 
 
-{#- The files <folder>/<table>.csv and <folder>/<table>.parquet that exist. -#}
+{#-
+    The forms a raw file may take, as the extension after `<table>.`: csv,
+    compressed csv (the engine decompresses it by its extension), parquet.
+-#}
+{% macro raw_file_extensions() %}
+    {{ return(adapter.dispatch('raw_file_extensions', 'ecommerce_behavior')()) }}
+{% endmacro %}
+
+{% macro default__raw_file_extensions() %}
+    {{ return(['csv', 'parquet']) }}
+{% endmacro %}
+
+{#- zstd is built into DuckDB: a .csv.zst file needs no extension -#}
+{% macro duckdb__raw_file_extensions() %}
+    {{ return(['csv', 'csv.gz', 'csv.zst', 'parquet']) }}
+{% endmacro %}
+
+{#- Hadoop's gzip codec is built in; its zstd codec needs native libraries -#}
+{% macro spark__raw_file_extensions() %}
+    {{ return(['csv', 'csv.gz', 'parquet']) }}
+{% endmacro %}
+
+
+{#- The files <folder>/<table>.<extension> that exist, one per raw_file_extensions(). -#}
 {% macro list_raw_files(table_name) %}
     {{ return(adapter.dispatch('list_raw_files', 'ecommerce_behavior')(table_name)) }}
 {% endmacro %}
@@ -117,11 +149,9 @@
 {% macro duckdb__list_raw_files(table_name) %}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {%- set base = raw_folder(raw_contract()[table_name]['family']) ~ '/' ~ table_name -%}
-    {%- set query -%}
-        select file from glob('{{ base }}.csv')
-        union all
-        select file from glob('{{ base }}.parquet')
-        order by file
-    {%- endset -%}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {%- set globs = [] -%}
+    {%- for extension in raw_file_extensions() -%}
+        {%- do globs.append("select file from glob('" ~ base ~ "." ~ extension ~ "')") -%}
+    {%- endfor -%}
+    {{ return(run_query(globs | join(' union all ') ~ ' order by file').columns[0].values() | list) }}
 {% endmacro %}

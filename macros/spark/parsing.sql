@@ -29,3 +29,17 @@
 {% macro spark__matches_pattern(expression, pattern) -%}
     ({{ expression }} rlike '{{ pattern }}')
 {%- endmacro %}
+
+
+{#-
+    to_utc_timestamp reads the wall-clock time in the given zone whatever the
+    session zone; unix_micros/timestamp_micros keep the microseconds.
+-#}
+{% macro spark__local_time_to_utc(timestamp, time_zone) -%}
+    to_utc_timestamp({{ timestamp }}, '{{ time_zone }}')
+{%- endmacro %}
+
+
+{% macro spark__timestamp_minus_minutes(timestamp, minutes) -%}
+    timestamp_micros(unix_micros({{ timestamp }}) - cast({{ minutes }} as bigint) * 60000000)
+{%- endmacro %}

@@ -8,7 +8,7 @@
 -#}
 
 {#-
-    The files <raw_path>/<table>.csv and <raw_path>/<table>.parquet that exist,
+    The files <raw_path>/<table>.<extension> (raw_file_extensions) that exist,
     listed with the binaryFile source (only names are read, never contents;
     Spark's listing leaves out empty, 0-byte files). Returned in the form the
     user wrote raw_path in, like the DuckDB version.
@@ -20,7 +20,7 @@
     {%- do run_query(
         "create or replace temporary view " ~ view ~ " using binaryFile options ("
         ~ "path '" ~ folder ~ "', "
-        ~ "pathGlobFilter '" ~ table_name ~ ".{csv,parquet}', "
+        ~ "pathGlobFilter '" ~ table_name ~ ".{" ~ raw_file_extensions() | join(',') ~ "}', "
         ~ "recursiveFileLookup 'true')") -%}
     {%- set paths = run_query("select path from " ~ view).columns[0].values() | list -%}
     {#-
@@ -36,7 +36,7 @@
     {%- set is_absolute = folder.startswith('/') or ':' in folder -%}
     {%- set found = [] -%}
     {%- for path in paths -%}
-        {%- set extension = path.split('.')[-1] -%}
+        {%- set extension = path.split('/')[-1][table_name | length + 1:] -%}
         {%- set path_key = '/' ~ path.split(':', 1)[-1].strip('/').split('/') | select | join('/') -%}
         {%- if depths[loop.index0] == depths | min
             and (not is_absolute or path_key == folder_key ~ '/' ~ table_name ~ '.' ~ extension)
@@ -48,14 +48,20 @@
 {% endmacro %}
 
 
-{#- How Spark reads a raw file: `using csv options (...)` or `using parquet options (...)`. -#}
+{#-
+    How Spark reads a raw file: `using csv options (...)` (in the encoding of
+    the var raw_encoding; a .csv.gz file is decompressed by its extension) or
+    `using parquet options (...)`.
+-#}
 {% macro spark_raw_file_options(path) %}
+    {#- DuckDB's name `latin-1` is no Java charset name; others are passed as they are -#}
+    {%- set java_encoding = {'latin-1': 'ISO-8859-1'}.get(var('raw_encoding'), var('raw_encoding')) -%}
     {%- if path.endswith('.parquet') -%}
         {{ return("using parquet options (path '" ~ path ~ "')") }}
     {%- else -%}
         {{ return("using csv options (path '" ~ path ~ "', header 'true', "
             ~ "inferSchema 'false', multiLine 'true', quote '\"', escape '\"', "
-            ~ "mode 'PERMISSIVE')") }}
+            ~ "encoding '" ~ java_encoding ~ "', mode 'PERMISSIVE')") }}
     {%- endif -%}
 {% endmacro %}
 
@@ -65,6 +71,17 @@
     {%- set view = 'raw_file__' ~ path.split('/')[-1].replace('.', '_') -%}
     {%- do run_query("create or replace temporary view " ~ view ~ " " ~ spark_raw_file_options(path)) -%}
     {{ return(view) }}
+{% endmacro %}
+
+
+{#-
+    The rows of a raw file; Spark's csv reader replaces a byte it cannot decode
+    with U+FFFD instead of failing, so no bad line is named (bad_line is none).
+-#}
+{% macro spark__raw_file_scan(path) %}
+    {%- set view = spark_raw_file_view(path) -%}
+    {%- set rows = run_query('select count(*) from ' ~ view).rows[0][0] -%}
+    {{ return({'rows': rows, 'bad_line': none}) }}
 {% endmacro %}
 
 

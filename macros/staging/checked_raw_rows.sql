@@ -4,7 +4,8 @@
     (`raw_<column>`) and typed (typed_raw_columns), with `dq_reason`, the first
     check it fails (DECISIONLOG D4): an exact copy (`exact_duplicate`), then
     each key column blank or unreadable, then a duplicate key with other values
-    (the checks named by the contract's `key` and `duplicate_key`), then the
+    (the checks named by the contract's `key` and `duplicate_key`; which row of
+    a key is kept is the keep rule of key_copy_number), then the
     model's own checks, the `when ... then '<check>'` lines of the call block:
 
         {% call select_checked_raw_rows('ecom', 'orders') %}
@@ -27,12 +28,16 @@
     from (
         select
             *,
-            {{ typed_raw_columns(table_name) | indent(4) }},
-            {{ exact_copy_number(table_name) }} as exact_copy_number,
-            {{ key_copy_number(table_name) }} as key_copy_number
+            {{ key_copy_number(table_name) | indent(4) }} as key_copy_number
         from (
-            select {{ select_raw_columns(table_name) }}
-            from {{ source(source_name, table_name) }}
-        ) as raw_rows
-    ) as typed
+            select
+                *,
+                {{ typed_raw_columns(table_name) | indent(8) }},
+                {{ exact_copy_number(table_name) | indent(4) }} as exact_copy_number
+            from (
+                select {{ select_raw_columns(table_name) }}
+                from {{ source(source_name, table_name) }}
+            ) as raw_rows
+        ) as typed
+    ) as numbered
 {%- endmacro %}

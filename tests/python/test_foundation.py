@@ -4,10 +4,13 @@ clear errors on bad input, and every model and column documented."""
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import shutil
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -17,12 +20,15 @@ from conftest import (
     COMMERCE_TABLES,
     ECOMGEN_SAMPLE_DIR,
     SAMPLE_DIR,
+    Build,
     append_rows,
     copy_sample_as_raw_files,
     csv_row_count,
+    duckdb_path,
     first_row,
     run_dbt,
     run_dbt_cli,
+    target_path,
 )
 
 VALID_MODEL = {
@@ -359,3 +365,147 @@ def test_docs_generate_works_on_an_empty_warehouse(tmp_path):
     build = run_dbt(["docs", "generate"], tmp_path / "docs")
     assert build.success
     assert (build.target_path / "catalog.json").is_file()
+
+
+# --- real exports: empty files, encodings, compressed files, a missing folder ----------
+
+
+def cli_build(raw, workdir, **dbt_vars):
+    """`dbt build` on the raw folder `raw` with the real command line: its output
+    and the Build to read the warehouse back."""
+    result = run_dbt_cli(["build"], workdir, {"raw_path": str(raw), **dbt_vars})
+    output = result.stdout + result.stderr
+    build = Build(duckdb_path(workdir), target_path(workdir), result.returncode == 0, result)
+    return output, build
+
+
+def build_with_empty_file(tmp_path, table):
+    """The committed sample with <table>.csv cut to its header, built: the build passes,
+    warns with the file's name, and the audit balances with 0 rows read for the table."""
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    path = raw / f"{table}.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        header = handle.readline()
+    path.write_text(header, encoding="utf-8")
+    output, build = cli_build(raw, tmp_path / "run")
+    assert build.success, output[-3000:]
+    assert f"Raw file {path} has a header and no rows" in output
+    assert_audit_balances(build, ALL_TABLES)
+    assert audit_counts(build)[table] == {"read": 0, "kept": 0, "removed": 0}
+    return build
+
+
+def compress(path, extension):
+    """Write <path>.<extension> (gz or zst), the file compressed; returns `path`."""
+    target = path.with_name(f"{path.name}.{extension}")
+    if extension == "gz":
+        with gzip.open(target, "wb") as out:
+            out.write(path.read_bytes())
+    else:
+        with pa.CompressedOutputStream(str(target), "zstd") as out:
+            out.write(path.read_bytes())
+    return path
+
+
+def one_row(build, mart):
+    """The one row of a one-row mart, as a dict."""
+    frame = build.df(f"select * from marts.{mart}")
+    assert len(frame) == 1, mart
+    return frame.iloc[0].to_dict()
+
+
+def test_empty_events_file_builds_with_zero_counts_and_a_warning(tmp_path):
+    build = build_with_empty_file(tmp_path, "events")
+    kpis = one_row(build, "funnel_kpis")
+    counts = [
+        "total_users", "total_sessions", "transactions", "view_events", "cart_events",
+        "purchase_events", "revenue", "viewers", "cart_users", "purchasers",
+        "strict_cart_users", "strict_purchasers", "purchasers_without_cart",
+    ]
+    assert {c: kpis[c] for c in counts} == dict.fromkeys(counts, 0)
+    rates = ["aov", "user_conversion_rate", "view_to_cart_user_rate", "overall_funnel_conversion"]
+    assert all(pd.isna(kpis[c]) for c in rates)  # zero denominators: null, the documented rule
+    assert build.query("select sum(users), count(*) from marts.funnel_stages") == [(0, 6)]
+    assert build.query(
+        "select count(*) from marts.catalog_completeness"
+        " where events_missing = 0 and purchases_missing = 0 and revenue_missing = 0"
+    ) == [(2,)]
+    # the commerce family is untouched
+    assert audit_counts(build)["shopping_carts"]["read"] == csv_row_count(
+        SAMPLE_DIR / "shopping_carts.csv"
+    )
+
+
+def test_empty_cart_items_file_builds_with_zero_counts_and_a_warning(tmp_path):
+    build = build_with_empty_file(tmp_path, "cart_items")
+    carts = csv_row_count(SAMPLE_DIR / "shopping_carts.csv")
+    kpis = one_row(build, "cart_kpis")
+    assert kpis["carts"] == carts and kpis["abandoned_value"] == 0
+    assert build.query(
+        "select count(*), sum(line_count), sum(cart_value) from marts.fct_carts"
+    ) == [(carts, 0, 0)]
+    assert build.query("select count(*) from marts.abandoned_products") == [(0,)]
+    customer_kpis = one_row(build, "customer_kpis")
+    assert customer_kpis["orders"] == csv_row_count(SAMPLE_DIR / "orders.csv")
+
+
+def test_other_encodings_and_compressed_files_build_like_the_sample(tmp_path):
+    """customers.csv in latin-1 (read with raw_encoding: latin-1), events.csv.gz and
+    cart_items.csv.zst: the build reads every row of every file."""
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    write_latin1_name(raw / "customers.csv")
+    compress(raw / "events.csv", "gz").unlink()
+    compress(raw / "cart_items.csv", "zst").unlink()
+    output, build = cli_build(raw, tmp_path / "run", raw_encoding="latin-1")
+    assert build.success, output[-3000:]
+    assert_audit_balances(build, ALL_TABLES)
+    counts = audit_counts(build)
+    for table in ALL_TABLES:
+        assert counts[table]["read"] == csv_row_count(SAMPLE_DIR / f"{table}.csv"), table
+    assert build.query(
+        "select count(*) from staging.stg_ecom__customers where first_name = 'José'"
+    ) == [(1,)]
+
+
+def write_latin1_name(path):
+    """Rewrite a raw customers file in latin-1, the first name of its 5th data row
+    (line 6) being José; returns that line number."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows[5][rows[0].index("first_name")] = "José"
+    with path.open("w", newline="", encoding="latin-1") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return 6
+
+
+def test_file_not_in_raw_encoding_names_the_file_the_line_and_the_var(tmp_path):
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    line = write_latin1_name(raw / "customers.csv")
+    output, build = cli_build(raw, tmp_path / "run")
+    assert not build.success
+    assert f"file {raw}/customers.csv is not utf-8: line {line} " in output
+    assert "raw_encoding" in output
+    assert "This file is not utf-8 encoded" not in output  # DuckDB's own message
+    assert "Traceback" not in output
+
+
+def test_two_forms_of_one_table_are_refused(tmp_path):
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    compress(raw / "events.csv", "gz")
+    output, build = cli_build(raw, tmp_path / "run")
+    assert not build.success
+    assert f"both events.csv and events.csv.gz are in raw_path '{raw}'" in output
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_raw_path_that_is_no_folder_is_named_as_such(tmp_path, kind):
+    if kind == "missing":
+        raw, said = tmp_path / "no_such_folder", "does not exist"
+    else:
+        raw, said = tmp_path / "events.csv", "is a file, not a folder"
+        shutil.copyfile(SAMPLE_DIR / "events.csv", raw)
+    output, build = cli_build(raw, tmp_path / "run")
+    assert not build.success
+    assert f"raw_path '{raw}' {said}" in output
+    assert "no file" not in output  # not one message per table
+    assert "Traceback" not in output

@@ -1,5 +1,5 @@
 -- One row per catalog attribute of the events (brand, category_code): how many
--- events, purchases and how much revenue come without it.
+-- events, purchases and how much revenue come without it (0 without events).
 with product_events as (select * from {{ ref('int_events_grouped_by_product') }}),
 
 counted as (
@@ -44,10 +44,10 @@ attributes as (
 final as (
     select
         attribute,
-        events_missing,
+        coalesce(events_missing, 0) as events_missing,
         {{ ratio('events_missing', 'events') }} as events_share_missing,
-        purchases_missing,
-        revenue_missing,
+        coalesce(purchases_missing, 0) as purchases_missing,
+        coalesce(revenue_missing, 0) as revenue_missing,
         {{ ratio('revenue_missing', 'revenue') }} as revenue_share_missing
     from attributes
 )

@@ -1,5 +1,6 @@
 -- One row: the headline numbers of the view -> cart -> purchase funnel, with
--- the open ("ever did") rates and the strict (in order) ones.
+-- the open ("ever did") rates and the strict (in order) ones. Without events,
+-- the counts are 0 and the rates null.
 with users as (select * from {{ ref('int_event_users_aggregated') }}),
 
 sessions as (select * from {{ ref('fct_sessions') }}),
@@ -7,10 +8,10 @@ sessions as (select * from {{ ref('fct_sessions') }}),
 user_totals as (
     select
         count(*) as total_users,
-        {{ sum_int('views') }} as view_events,
-        {{ sum_int('carts') }} as cart_events,
-        {{ sum_int('purchases') }} as purchase_events,
-        {{ sum_money('revenue') }} as revenue,
+        coalesce({{ sum_int('views') }}, 0) as view_events,
+        coalesce({{ sum_int('carts') }}, 0) as cart_events,
+        coalesce({{ sum_int('purchases') }}, 0) as purchase_events,
+        coalesce({{ sum_money('revenue') }}, 0) as revenue,
         count(case when is_viewer then 1 end) as viewers,
         count(case when is_cart_user then 1 end) as cart_users,
         count(case when is_purchaser then 1 end) as purchasers,

@@ -1,4 +1,5 @@
 -- One row: the headline numbers of customer value and retention at as_of.
+-- Without customers, the counts are 0 and the rates null.
 with customers as (select * from {{ ref('dim_customers') }}),
 
 carts as (select * from {{ ref('fct_carts') }}),
@@ -8,8 +9,8 @@ customer_totals as (
         count(*) as customers,
         count(case when orders > 0 then 1 end) as buyers,
         count(case when orders >= 2 then 1 end) as repeat_buyers,
-        {{ sum_int('orders') }} as orders,
-        {{ sum_money('lifetime_revenue') }} as revenue,
+        coalesce({{ sum_int('orders') }}, 0) as orders,
+        coalesce({{ sum_money('lifetime_revenue') }}, 0) as revenue,
         count(case when is_top_revenue_customer then 1 end)
             as top_revenue_customers
     from customers

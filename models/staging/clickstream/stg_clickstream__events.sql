@@ -41,7 +41,7 @@ typed as (
 ),
 
 -- the order of the checks is the documented cleaning order (docs/overview.md):
--- exact duplicates, then prices, then the time
+-- exact duplicates, then prices, then the time (its zone first)
 checked as (
     select
         *,
@@ -49,6 +49,8 @@ checked as (
             when exact_copy_number > 1 then 'exact_duplicate'
             when price is null then 'invalid_price'
             when price <= 0 then 'non_positive_price'
+            when {{ has_unreadable_time_zone('raw_event_time') }}
+                then 'unreadable_time_zone'
             when event_time is null then 'invalid_event_time'
             when user_id is null then 'invalid_user_id'
             when product_id is null then 'invalid_product_id'

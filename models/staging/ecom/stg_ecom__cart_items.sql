@@ -5,6 +5,8 @@ with checked as (
     {% call select_checked_raw_rows('ecom', 'cart_items') %}
         when cart_id is null then 'missing_cart_id'
         when product_id is null then 'invalid_product_id'
+        when {{ has_unreadable_time_zone('raw_added_at') }}
+            then 'unreadable_time_zone'
         when {{ is_unreadable('raw_added_at', 'added_at') }}
             then 'invalid_added_at'
         when quantity is null then 'invalid_quantity'

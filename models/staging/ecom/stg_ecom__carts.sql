@@ -6,6 +6,10 @@ checked as (
     -- dq_reason: exact copies and the key first (raw contract), then these
     {% call select_checked_raw_rows('ecom', 'shopping_carts') %}
         when customer_id is null then 'missing_customer_id'
+        when
+            {{ has_unreadable_time_zone('raw_created_at') }}
+            or {{ has_unreadable_time_zone('raw_updated_at') }}
+            then 'unreadable_time_zone'
         when created_at is null then 'invalid_created_at'
         when {{ is_unreadable('raw_updated_at', 'updated_at') }}
             then 'invalid_updated_at'

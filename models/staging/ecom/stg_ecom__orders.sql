@@ -4,6 +4,8 @@ with checked as (
     -- dq_reason: exact copies and the key first (raw contract), then these
     {% call select_checked_raw_rows('ecom', 'orders') %}
         when customer_id is null then 'missing_customer_id'
+        when {{ has_unreadable_time_zone('raw_order_date') }}
+            then 'unreadable_time_zone'
         when ordered_at is null then 'invalid_order_date'
         when gross_total is null then 'invalid_gross_total'
         when net_total is null then 'invalid_net_total'

@@ -53,6 +53,9 @@ from reference.common import (
 )
 
 KNOWN_STATUSES = {"converted", "abandoned", "emptied", "open"}
+# conflicting copies of a cart: after the latest updated_at, the furthest status is kept
+# (docs/raw_data.md, the keep rule); any other status comes last
+STATUS_RANK = {"converted": 1, "abandoned": 2, "emptied": 3, "open": 4}
 SEGMENT_TYPES = ["signup_channel", "loyalty_tier", "clv_bucket", "signup_cohort_month"]
 MATCH_METHODS = {1: "exact_time", 2: "same_value", 3: "nearest_in_window"}
 
@@ -93,7 +96,9 @@ def clean_carts(raw: pd.DataFrame) -> pd.DataFrame:
         & df["created_at"].notna()
         & (updated_blank | df["updated_at"].notna())
         & (total_blank | (df["cart_total"].notna() & (df["cart_total"] >= 0)))
-        & keep_smallest_per_key(raw, df["cart_id"], RAW_COLUMNS["shopping_carts"])
+        & keep_smallest_per_key(raw, df["cart_id"], RAW_COLUMNS["shopping_carts"], first=[
+            (df["updated_at"], False),
+            (status.map(STATUS_RANK).fillna(len(STATUS_RANK) + 1), True)])
     )
     return df[keep].reset_index(drop=True)
 

@@ -104,11 +104,46 @@ def numeric(s: pd.Series) -> pd.Series:
     return pd.to_numeric(t.where(ok, None), errors="coerce").astype(float)
 
 
+_ZONED_TIME_RE = re.compile(
+    r"^(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?)?) *(.*)$")
+_OFFSET_RE = re.compile(r"^[+-]((0\d|1[0-7])(:?[0-5]\d)?|18(:?00)?)$")
+
+
+def zone_offset_minutes(zone: str) -> int | None:
+    """Minutes to add to UTC to get the local time of a zone written after a time
+    (docs/raw_data.md, Timestamps): '' (no zone: raw_timezone, UTC by default), Z, UTC and
+    GMT (any case) -> 0, +HH:MM / +HHMM / +HH (or -, at most 18 h) -> the offset; else None
+    (a zone that cannot be read)."""
+    zone = zone.upper()
+    if zone in ("", "Z", "UTC", "GMT"):
+        return 0
+    if not _OFFSET_RE.match(zone):
+        return None
+    digits = zone[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) > 2 else 0)
+    return -minutes if zone[0] == "-" else minutes
+
+
+def split_zone(v) -> tuple[str, int] | None:
+    """A raw time (stripped) -> (its date and time as written, zone offset in minutes);
+    None when the zone cannot be read or the text has no date."""
+    if not isinstance(v, str):
+        return None
+    m = _ZONED_TIME_RE.match(v)
+    if not m:
+        return None
+    offset = zone_offset_minutes(m.group(2))
+    return None if offset is None else (m.group(1), offset)
+
+
 def timestamp(s: pd.Series) -> pd.Series:
-    """ISO-8601 ('T' or space separator, microseconds kept); blank / unparseable -> NaT."""
-    t = text(s)
-    parsed = pd.to_datetime(t.where(t.notna(), None), format="ISO8601", errors="coerce")
-    return parsed.astype("datetime64[us]")
+    """ISO-8601 ('T' or space separator, microseconds kept) with an optional zone, converted
+    to UTC (a time without zone is UTC); blank / unparseable / unreadable zone -> NaT."""
+    parts = text(s).map(split_zone)
+    local = parts.map(lambda p: p[0] if p else None)
+    offset = parts.map(lambda p: p[1] if p else 0).astype("int64")
+    parsed = pd.to_datetime(local, format="ISO8601", errors="coerce")
+    return (parsed - pd.to_timedelta(offset, unit="m")).astype("datetime64[us]")
 
 
 def money(x):
@@ -148,11 +183,28 @@ def drop_exact_duplicates(raw: pd.DataFrame) -> pd.DataFrame:
     return raw.drop_duplicates(keep="first")
 
 
-def keep_smallest_per_key(raw: pd.DataFrame, key: pd.Series, columns: list[str]) -> pd.Series:
-    """Boolean mask: for each non-missing key, True only on the row whose raw values, compared
-    as strings in contract column order, are smallest. Rows with a missing key get True (they
-    are dropped by their own rule)."""
-    order = raw.sort_values(columns, kind="mergesort").index
+def keep_smallest_per_key(
+    raw: pd.DataFrame, key: pd.Series, columns: list[str],
+    first: list[tuple[pd.Series, bool]] | None = None,
+) -> pd.Series:
+    """Boolean mask of the keep rule for conflicting copies of a key (docs/raw_data.md): for
+    each non-missing key, True only on one row, the first by the table's own terms `first`
+    ((values, ascending) pairs; missing values last), then the fewest blank raw values, then
+    the smallest raw values compared as strings in contract column order. Rows with a
+    missing key get True (they are dropped by their own rule)."""
+    frame = pd.DataFrame(index=raw.index)
+    by, ascending = [], []
+    for i, (values, asc) in enumerate(first or []):
+        frame[f"_first{i}"] = values
+        by.append(f"_first{i}")
+        ascending.append(asc)
+    frame["_blanks"] = sum(text(raw[c]).isna().astype(int) for c in columns)
+    for c in columns:
+        frame[f"_raw_{c}"] = raw[c]
+    by += ["_blanks"] + [f"_raw_{c}" for c in columns]
+    ascending += [True] * (1 + len(columns))
+    order = frame.sort_values(by, ascending=ascending, kind="mergesort",
+                              na_position="last").index
     k = key.loc[order]
-    first = ~k.duplicated(keep="first") | k.isna()
-    return first.reindex(raw.index)
+    kept = ~k.duplicated(keep="first") | k.isna()
+    return kept.reindex(raw.index)

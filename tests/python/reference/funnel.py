@@ -62,6 +62,7 @@ from reference.common import (
     numeric,
     rate,
     read_raw,
+    split_zone,
     text,
 )
 
@@ -97,19 +98,20 @@ def integer(s: pd.Series) -> pd.Series:
 
 
 def event_time(s: pd.Series) -> pd.Series:
-    """`YYYY-MM-DD HH:MM:SS UTC` (strip; the trailing ` UTC` removed) -> naive UTC timestamp;
-    anything else -> NaT."""
+    """`YYYY-MM-DD HH:MM:SS UTC` (strip; a zone after the time, ` UTC` or another one that
+    common.split_zone reads, converted to UTC) -> naive UTC timestamp; anything else -> NaT."""
     def norm(v):
-        if not isinstance(v, str):
+        parts = split_zone(v.strip()) if isinstance(v, str) else None
+        if parts is None:
             return None
-        v = v.strip()
-        if v.endswith(" UTC"):
-            v = v[:-4].rstrip()
-        return v if _TIME_RE.match(v) else None
+        local, offset = parts[0].replace("T", " "), parts[1]
+        return (local, offset) if _TIME_RE.match(local) else None
 
     t = s.map(norm)
-    return pd.to_datetime(t, format="%Y-%m-%d %H:%M:%S", errors="coerce").astype(
-        "datetime64[us]")
+    local = t.map(lambda p: p[0] if p else None)
+    offset = t.map(lambda p: p[1] if p else 0).astype("int64")
+    parsed = pd.to_datetime(local, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    return (parsed - pd.to_timedelta(offset, unit="m")).astype("datetime64[us]")
 
 
 def _or_unknown(s: pd.Series) -> pd.Series:

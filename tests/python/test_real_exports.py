@@ -1,0 +1,188 @@
+"""Raw exports as real shops write them (issue 18): timestamps with a time zone, and keys
+repeated with conflicting content.
+
+- Time zones (DECISIONLOG D8): `Z`, `UTC`, `GMT` and numeric offsets are converted to UTC
+  down to the marts; a zone that cannot be read sends the row to quarantine as
+  `unreadable_time_zone`, counted in the audit; a time without zone is read in the var
+  `raw_timezone` (default UTC).
+- Conflicting duplicates (DECISIONLOG D4b): the row kept for a key follows the documented keep
+  rule (carts: latest updated_at, then the furthest status; every table: then the most
+  complete row), the others are quarantined with the duplicate-key reason.
+
+The edge cases of each rule are dbt unit tests beside the staging models
+(`_ecom__unit_tests.yml`, `_clickstream__unit_tests.yml`); this module checks that they reach
+the marts and the audit in a real build of the committed sample with a few rows appended.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    append_rows,
+    copy_sample_as_raw_files,
+    first_row,
+    run_dbt,
+    run_dbt_cli,
+)
+
+
+def _customer_id(raw: Path) -> str:
+    return first_row(raw / "customers.csv")["customer_id"]
+
+
+def _cart(customer_id: str, cart_id: str, created_at: str, updated_at: str, status: str,
+          cart_total: str = "0.0") -> dict:
+    return {"cart_id": cart_id, "customer_id": customer_id, "created_at": created_at,
+            "updated_at": updated_at, "cart_total": cart_total, "status": status}
+
+
+@pytest.fixture(scope="module")
+def zoned_build(tmp_path_factory):
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_zoned"))
+    customer = _customer_id(raw)
+    append_rows(raw / "shopping_carts.csv", [
+        _cart(customer, "CART-TZ-EAST", "2024-01-10T00:00:00+03:00",
+              "2024-01-10T00:45:00.5+0300", "emptied"),
+        _cart(customer, "CART-TZ-WEST", "2024-01-10 00:00:00-05:00", "", "emptied"),
+        _cart(customer, "CART-TZ-BAD", "2024-01-10T00:00:00 EST", "", "emptied"),
+        # conflicting copies: same time, other status; alphabetically `abandoned` came first
+        _cart(customer, "CART-DUP-STATUS", "2024-01-10T01:00:00", "2024-01-10T02:00:00",
+              "abandoned"),
+        _cart(customer, "CART-DUP-STATUS", "2024-01-10T01:00:00", "2024-01-10T02:00:00",
+              "converted"),
+        # the later update wins over the earlier one (which sorts first as text)
+        _cart(customer, "CART-DUP-LATEST", "2024-01-10T01:00:00", "2024-01-10T02:00:00",
+              "converted"),
+        _cart(customer, "CART-DUP-LATEST", "2024-01-10T01:00:00", "2024-01-10T03:00:00",
+              "abandoned"),
+    ])
+    order = first_row(raw / "orders.csv")
+    append_rows(raw / "orders.csv", [
+        {**order, "order_id": "ORD-TZ", "customer_id": customer,
+         "order_date": "2024-01-10T00:00:00+03:00"},
+        {**order, "order_id": "ORD-TZ-BAD", "customer_id": customer,
+         "order_date": "2024-01-10T00:00:00+99:00"},
+        # the more complete copy wins (the other has a blank email and sorts first as text)
+        {**order, "order_id": "ORD-DUP", "customer_id": customer, "total_items": "1",
+         "email": ""},
+        {**order, "order_id": "ORD-DUP", "customer_id": customer, "total_items": "2",
+         "email": "dup@example.com"},
+    ])
+    event = first_row(raw / "events.csv")
+    append_rows(raw / "events.csv", [
+        {**event, "user_id": "990001", "user_session": "tz-session",
+         "event_time": "2024-01-10T00:30:00+03:00"},
+        {**event, "user_id": "990002", "user_session": "tz-session-bad",
+         "event_time": "2024-01-10 00:30:00 Europe/Moscow"},
+    ])
+    build = run_dbt(["build"], tmp_path_factory.mktemp("zoned_build"), {"raw_path": str(raw)})
+    assert build.success  # every data test, the audit balance (assert_audit_balances) included
+    return build
+
+
+def test_offsets_are_converted_to_utc_in_the_marts(zoned_build):
+    rows = dict(
+        (cart_id, (created_at, created_date, last_activity_at))
+        for cart_id, created_at, created_date, last_activity_at in zoned_build.query(
+            "select cart_id, created_at, created_date, last_activity_at from marts.fct_carts"
+            " where cart_id like 'CART-TZ-%'"
+        )
+    )
+    assert set(rows) == {"CART-TZ-EAST", "CART-TZ-WEST"}
+    east_created, east_date, east_activity = rows["CART-TZ-EAST"]
+    assert east_created == datetime(2024, 1, 9, 21, 0)
+    assert str(east_date) == "2024-01-09"
+    assert east_activity == datetime(2024, 1, 9, 21, 45, 0, 500000)
+    assert rows["CART-TZ-WEST"][0] == datetime(2024, 1, 10, 5, 0)
+
+    [(ordered_at,)] = zoned_build.query(
+        "select ordered_at from staging.valid_ecom__orders where order_id = 'ORD-TZ'")
+    assert ordered_at == datetime(2024, 1, 9, 21, 0)
+
+    [(started_at, started_date)] = zoned_build.query(
+        "select started_at, started_date from marts.fct_sessions where user_id = 990001")
+    assert started_at == datetime(2024, 1, 9, 21, 30)
+    assert str(started_date) == "2024-01-09"
+
+
+@pytest.mark.parametrize(
+    "model, key_column, key",
+    [
+        ("quarantine_ecom__carts", "cart_id", "CART-TZ-BAD"),
+        ("quarantine_ecom__orders", "order_id", "ORD-TZ-BAD"),
+        ("quarantine_clickstream__events", "user_id", "990002"),
+    ],
+)
+def test_an_unreadable_zone_is_quarantined_with_its_reason(zoned_build, model, key_column, key):
+    rows = zoned_build.query(
+        f"select dq_reason, raw_values from staging.{model}"
+        f" where cast({key_column} as varchar) = '{key}'"
+    )
+    assert [reason for reason, _ in rows] == ["unreadable_time_zone"]
+    assert json.loads(rows[0][1])[key_column] == key
+
+
+def test_the_audit_counts_unreadable_zones(zoned_build):
+    removed = dict(zoned_build.query(
+        "select source_table, rows_removed from marts.data_quality_audit"
+        " where step = 'unreadable_time_zone'"
+    ))
+    assert removed == {"shopping_carts": 1, "cart_items": 0, "orders": 1, "events": 1}
+
+
+def test_conflicting_cart_copies_keep_the_latest_then_the_furthest_status(zoned_build):
+    kept = dict(zoned_build.query(
+        "select cart_id, cart_status from marts.fct_carts where cart_id like 'CART-DUP-%'"))
+    assert kept == {"CART-DUP-STATUS": "converted", "CART-DUP-LATEST": "abandoned"}
+    rejected = zoned_build.query(
+        "select cart_id, dq_reason, raw_values from staging.quarantine_ecom__carts"
+        " where cart_id like 'CART-DUP-%' order by cart_id"
+    )
+    assert [(cart_id, reason, json.loads(raw)["status"], json.loads(raw)["updated_at"])
+            for cart_id, reason, raw in rejected] == [
+        ("CART-DUP-LATEST", "duplicate_cart_id", "converted", "2024-01-10T02:00:00"),
+        ("CART-DUP-STATUS", "duplicate_cart_id", "abandoned", "2024-01-10T02:00:00"),
+    ]
+
+
+def test_conflicting_order_copies_keep_the_most_complete(zoned_build):
+    assert zoned_build.query(
+        "select email, total_items from staging.valid_ecom__orders where order_id = 'ORD-DUP'"
+    ) == [("dup@example.com", 2)]
+    assert zoned_build.query(
+        "select dq_reason from staging.quarantine_ecom__orders where order_id = 'ORD-DUP'"
+    ) == [("duplicate_order_id",)]
+
+
+def test_raw_timezone_reads_naive_times_in_that_zone(tmp_path):
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    customer = _customer_id(raw)
+    append_rows(raw / "shopping_carts.csv", [
+        _cart(customer, "CART-NAIVE", "2024-01-10T00:00:00", "2024-07-10 00:00:00", "emptied"),
+        _cart(customer, "CART-OFFSET", "2024-01-10T00:00:00+03:00", "2024-01-10T00:00:00Z",
+              "emptied"),
+    ])
+    build = run_dbt(["build", "--select", "+stg_ecom__carts"], tmp_path / "build",
+                    {"raw_path": str(raw), "raw_timezone": "America/New_York",
+                     "enable_events": False})
+    assert build.success
+    rows = {cart_id: (created_at, updated_at) for cart_id, created_at, updated_at in build.query(
+        "select cart_id, created_at, updated_at from staging.stg_ecom__carts"
+        " where cart_id in ('CART-NAIVE', 'CART-OFFSET')")}
+    # New York is UTC-5 in January, UTC-4 in July; a written zone wins over the var
+    assert rows == {
+        "CART-NAIVE": (datetime(2024, 1, 10, 5, 0), datetime(2024, 7, 10, 4, 0)),
+        "CART-OFFSET": (datetime(2024, 1, 9, 21, 0), datetime(2024, 1, 10, 0, 0)),
+    }
+
+
+def test_a_raw_timezone_that_is_not_a_zone_name_stops_with_a_message(tmp_path):
+    result = run_dbt_cli(["compile", "--select", "stg_ecom__carts"], tmp_path,
+                         {"raw_timezone": "UTC'; drop table x; --"})
+    assert result.returncode != 0
+    assert "is not a time zone name" in result.stdout + result.stderr
