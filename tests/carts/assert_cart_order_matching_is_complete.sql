@@ -32,9 +32,4 @@ select
     unmatched_orders.order_id
 from unmatched_carts
 inner join unmatched_orders
-    on
-        unmatched_carts.customer_id = unmatched_orders.customer_id
-        and unmatched_carts.created_at <= unmatched_orders.ordered_at
-        and {{ seconds_between(
-            'unmatched_carts.last_activity_at', 'unmatched_orders.ordered_at') }}
-        <= {{ var('cart_order_match_window_hours') }} * 3600
+    on {{ is_cart_order_candidate('unmatched_carts', 'unmatched_orders') }}

@@ -259,6 +259,8 @@ KPI_COLUMNS = {
     "abandoned_value": "money",
     "reengagement_rate": "float",
     "median_hours_to_order": "float",
+    "converted_carts_without_order": "int",
+    "converted_carts_with_quarantined_order": "int",
 }
 
 

@@ -8,6 +8,12 @@ repeated with conflicting content.
 - Conflicting duplicates (DECISIONLOG D4b): the row kept for a key follows the documented keep
   rule (carts: latest updated_at, then the furthest status; every table: then the most
   complete row), the others are quarantined with the duplicate-key reason.
+- Plausibility (DECISIONLOG D10): quantities, line and event prices and order totals above
+  the `max_plausible_*` vars are quarantined, so one bad line cannot move a KPI; catalog
+  prices, cart totals and refunds above them are flagged.
+- Knock-on effects: converted carts whose order is in quarantine, order lines and returns of
+  quarantined orders are counted in the audit, and the cart marts say how many converted
+  carts have no usable order.
 
 The edge cases of each rule are dbt unit tests beside the staging models
 (`_ecom__unit_tests.yml`, `_clickstream__unit_tests.yml`); this module checks that they reach
@@ -16,6 +22,7 @@ the marts and the audit in a real build of the committed sample with a few rows 
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import datetime
 from pathlib import Path
@@ -26,9 +33,11 @@ from conftest import (
     append_rows,
     copy_sample_as_raw_files,
     first_row,
+    read_raw_text,
     run_dbt,
     run_dbt_cli,
 )
+from reference.carts import compute as reference_carts
 
 
 def _customer_id(raw: Path) -> str:
@@ -186,3 +195,147 @@ def test_a_raw_timezone_that_is_not_a_zone_name_stops_with_a_message(tmp_path):
                          {"raw_timezone": "UTC'; drop table x; --"})
     assert result.returncode != 0
     assert "is not a time zone name" in result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# plausibility bounds (DECISIONLOG D10) and the knock-on effects of quarantined orders
+# --------------------------------------------------------------------------------------------
+
+def _rewrite_rows(path: Path, change: dict[str, dict]) -> None:
+    """Rewrite a raw CSV file, updating the rows whose first column is a key of `change`."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    found = set()
+    for row in rows:
+        key = row[header[0]]
+        if key in change:
+            row.update(change[key])
+            found.add(key)
+    assert found == set(change), f"rows not found in {path.name}: {set(change) - found}"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _count(build, sql: str) -> int:
+    [(n,)] = build.query(sql)
+    return n
+
+
+@pytest.fixture(scope="module")
+def lost_orders(sample_build):
+    """Two matched (cart, order) pairs of the committed sample whose customer has no other
+    order: once the order is quarantined, nothing else can match the cart."""
+    pairs = sample_build.query(
+        "select c.cart_id, c.order_id from marts.fct_carts c"
+        " where c.order_id is not null and c.customer_id in ("
+        "   select customer_id from staging.valid_ecom__orders"
+        "   group by customer_id having count(*) = 1)"
+        " order by c.cart_id limit 2"
+    )
+    assert len(pairs) == 2
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def implausible_build(tmp_path_factory, sample_build, lost_orders):
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_implausible"))
+    [abandoned_cart] = sample_build.query(
+        "select cart_id from marts.fct_carts where cart_outcome = 'abandoned'"
+        " order by cart_id limit 1")[0:1]
+    line = first_row(raw / "cart_items.csv")
+    append_rows(raw / "cart_items.csv", [
+        # the issue's line: 1,000,000 units at 1,000,000,000,000 each
+        {**line, "cart_item_id": "99000001", "cart_id": abandoned_cart[0],
+         "quantity": "1000000", "unit_price": "1000000000000"},
+        {**line, "cart_item_id": "99000002", "cart_id": abandoned_cart[0],
+         "quantity": "1", "unit_price": "5000000"},
+    ])
+    event = first_row(raw / "events.csv")
+    append_rows(raw / "events.csv", [
+        {**event, "event_type": "purchase", "price": "2500000", "user_id": "990003"}])
+    order = first_row(raw / "orders.csv")
+    append_rows(raw / "orders.csv", [
+        {**order, "order_id": "ORD-HUGE", "net_total": "50000000", "gross_total": "50000000"}])
+    # the issue's two quarantined orders: a negative and a thousands-separated net total
+    (_, order_a), (_, order_b) = lost_orders
+    _rewrite_rows(raw / "orders.csv", {order_a: {"net_total": "-12.00"},
+                                       order_b: {"net_total": "1,234.50"}})
+    build = run_dbt(["build"], tmp_path_factory.mktemp("implausible_build"),
+                    {"raw_path": str(raw)})
+    assert build.success  # every data test, the audit balance (assert_audit_balances) included
+    return raw, build
+
+
+def test_implausible_values_are_quarantined_with_their_reason(implausible_build):
+    _, build = implausible_build
+    assert build.query(
+        "select cast(cart_item_id as varchar), dq_reason from staging.quarantine_ecom__cart_items"
+        " where cart_item_id >= 99000001 order by 1"
+    ) == [("99000001", "implausible_quantity"), ("99000002", "implausible_unit_price")]
+    assert build.query(
+        "select dq_reason from staging.quarantine_clickstream__events where user_id = 990003"
+    ) == [("implausible_price",)]
+    assert build.query(
+        "select dq_reason from staging.quarantine_ecom__orders where order_id = 'ORD-HUGE'"
+    ) == [("implausible_order_total",)]
+    removed = dict(build.query(
+        "select source_table || '.' || step, rows_removed from marts.data_quality_audit"
+        " where step like 'implausible%' and step_type = 'remove'"))
+    assert removed == {
+        "cart_items.implausible_quantity": 1, "cart_items.implausible_unit_price": 1,
+        "order_items.implausible_quantity": 0, "order_items.implausible_unit_price": 0,
+        "return_items.implausible_quantity_returned": 0, "orders.implausible_order_total": 1,
+        "events.implausible_price": 1,
+    }
+
+
+def test_one_bad_line_does_not_move_the_kpis(implausible_build, sample_build):
+    _, build = implausible_build
+    kpis = "select abandoned_value, abandoned_carts, carts from marts.cart_kpis"
+    assert build.query(kpis) == sample_build.query(kpis)
+    funnel = "select * from marts.funnel_kpis"
+    assert build.query(funnel) == sample_build.query(funnel)
+    top = ("select category, abandoned_value from marts.abandoned_categories"
+           " order by abandoned_value desc, category limit 3")
+    assert build.query(top) == sample_build.query(top)
+
+
+def test_converted_carts_of_quarantined_orders_are_counted(implausible_build, sample_build,
+                                                           lost_orders):
+    raw, build = implausible_build
+    carts = sorted(cart_id for cart_id, _ in lost_orders)
+    assert build.query(
+        "select cart_id, order_id, is_converted, is_order_quarantined from marts.fct_carts"
+        " where is_order_quarantined order by cart_id"
+    ) == [(cart_id, None, True, True) for cart_id in carts]
+    kpis = ("select converted_carts, matched_carts, converted_carts_without_order,"
+            " converted_carts_with_quarantined_order from marts.cart_kpis")
+    [(converted, matched, without, quarantined)] = sample_build.query(kpis)
+    assert build.query(kpis) == [(converted, matched - 2, without + 2, quarantined + 2)]
+    # and as the independent reference computes them from the raw files
+    ref = reference_carts(raw).kpis
+    assert (ref["converted_carts_without_order"], ref["converted_carts_with_quarantined_order"]) \
+        == (without + 2, quarantined + 2)
+
+    orders = {order_id for _, order_id in lost_orders}
+    order_lines = read_raw_text(raw, "order_items")
+    returns = read_raw_text(raw, "returns")
+    return_lines = read_raw_text(raw, "return_items")
+    effects = dict(build.query(
+        "select source_table || '.' || step, rows_flagged from marts.data_quality_audit"
+        " where step_type = 'knock_on'"))
+    assert effects == {
+        "shopping_carts.converted_cart_order_quarantined": 2,
+        "order_items.line_of_quarantined_order": int(order_lines["order_id"].isin(orders).sum()),
+        "returns.return_of_quarantined_order": int(returns["order_id"].isin(orders).sum()),
+        "return_items.return_line_of_quarantined_order":
+            int(return_lines["order_id"].isin(orders).sum()),
+    }
+    assert effects["order_items.line_of_quarantined_order"] > 0
+    removed = dict(build.query(
+        "select step, rows_removed from marts.data_quality_audit where source_table = 'orders'"
+        " and step in ('negative_net_total', 'invalid_net_total')"))
+    assert removed == {"negative_net_total": 1, "invalid_net_total": 1}

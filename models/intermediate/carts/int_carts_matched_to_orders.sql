@@ -41,11 +41,7 @@ candidates as (
             as gap_seconds
     from carts
     inner join orders
-        on
-            carts.customer_id = orders.customer_id
-            and carts.created_at <= orders.ordered_at
-            and {{ seconds_between('carts.last_activity_at', 'orders.ordered_at') }}
-            <= {{ var('cart_order_match_window_hours') }} * 3600
+        on {{ is_cart_order_candidate('carts', 'orders') }}
 ),
 
 ranked_candidates as (

@@ -10,6 +10,10 @@ cart_totals as (
         count(*) as carts,
         {{ count_carts_by_outcome() | indent(8) }},
         count(case when order_id is not null then 1 end) as matched_carts,
+        count(case when is_converted and order_id is null then 1 end)
+            as converted_carts_without_order,
+        count(case when is_order_quarantined then 1 end)
+            as converted_carts_with_quarantined_order,
         {{ median('hours_to_order') }} as median_hours_to_order
     from carts
 ),
@@ -44,7 +48,9 @@ final as (
         cart_totals.matched_carts,
         customer_totals.customers_with_abandoned_carts,
         customer_totals.reengaged_customers,
-        customer_totals.savable_customers
+        customer_totals.savable_customers,
+        cart_totals.converted_carts_without_order,
+        cart_totals.converted_carts_with_quarantined_order
     from cart_totals
     cross join customer_totals
     cross join as_of

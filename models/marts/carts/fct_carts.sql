@@ -4,6 +4,8 @@ with carts as (select * from {{ ref('int_carts_classified') }}),
 
 matches as (select * from {{ ref('int_carts_matched_to_orders') }}),
 
+quarantined_orders as (select * from {{ ref('int_carts_with_quarantined_order') }}),
+
 reengagement as (select * from {{ ref('int_abandoned_carts_followed_by_orders') }}),
 
 customers as (select * from {{ ref('int_customers_segmented') }}),
@@ -15,6 +17,7 @@ joined as (
         matches.ordered_at,
         matches.hours_to_order,
         matches.match_method,
+        quarantined_orders.cart_id is not null as is_order_quarantined,
         reengagement.is_reengaged,
         customers.is_known_customer,
         customers.is_guest,
@@ -25,6 +28,8 @@ joined as (
     from carts
     left join matches
         on carts.cart_id = matches.cart_id
+    left join quarantined_orders
+        on carts.cart_id = quarantined_orders.cart_id
     left join reengagement
         on carts.cart_id = reengagement.cart_id
     left join customers
@@ -61,7 +66,8 @@ final as (
         signup_channel,
         loyalty_tier,
         clv_bucket,
-        signup_cohort_month
+        signup_cohort_month,
+        is_order_quarantined
     from joined
 )
 

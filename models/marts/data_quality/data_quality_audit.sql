@@ -3,8 +3,10 @@
     families: the rows read (its stg_ model holds one row per raw row), one step
     per quarantine check of seeds/reference/dq_checks.csv in its order with the
     rows it removed (its quarantine_ model, by dq_reason; rows_in -> rows_out),
-    the rows kept (its valid_ model), and one step per flag check with the kept
-    rows it flags (the check's flag_column in the valid_ model). All of it comes
+    the rows kept (its valid_ model), one step per flag check with the kept
+    rows it flags (the check's flag_column in the valid_ model), and one step
+    per knock-on effect of quarantined orders (int_quarantined_order_knock_ons:
+    rows of other tables that lose their order). All of it comes
     from the seed and audited_tables(): a check added to the seed shows up here,
     and a flag whose column does not exist stops the build (dq_flag_checks).
 -#}
@@ -145,6 +147,35 @@ flag_steps as (
         on flag_counts.source_table = rows_read.source_table
 ),
 
+-- rows_in of a knock-on step is the rows read: an effect may concern kept
+-- rows (carts, returns) or rows quarantined for it (order lines). Without the
+-- commerce family there is no order, and no knock-on step.
+knock_on_steps as (
+    select
+        checks.source_table,
+        checks.check_order as step_order,
+        checks.check_name as step,
+        'knock_on' as step_type,
+        rows_read.rows_read as rows_in,
+        0 as rows_removed,
+        {%- if raw_family_enabled('commerce') %}
+        coalesce(knock_ons.rows_affected, 0) as rows_flagged,
+        {%- else %}
+        0 as rows_flagged,
+        {%- endif %}
+        checks.description as reason
+    from checks
+    inner join rows_read
+        on checks.source_table = rows_read.source_table
+    {%- if raw_family_enabled('commerce') %}
+    left join {{ ref('int_quarantined_order_knock_ons') }} as knock_ons
+        on
+            checks.source_table = knock_ons.source_table
+            and checks.check_name = knock_ons.check_name
+    {%- endif %}
+    where checks.action = 'knock_on'
+),
+
 read_steps as (
     select
         source_table,
@@ -180,6 +211,8 @@ steps as (
     select * from kept_steps
     union all
     select * from flag_steps
+    union all
+    select * from knock_on_steps
 ),
 
 final as (

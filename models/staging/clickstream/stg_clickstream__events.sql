@@ -49,6 +49,8 @@ checked as (
             when exact_copy_number > 1 then 'exact_duplicate'
             when price is null then 'invalid_price'
             when price <= 0 then 'non_positive_price'
+            when {{ is_implausible('price', 'unit_price') }}
+                then 'implausible_price'
             when {{ has_unreadable_time_zone('raw_event_time') }}
                 then 'unreadable_time_zone'
             when event_time is null then 'invalid_event_time'

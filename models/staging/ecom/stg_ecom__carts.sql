@@ -30,6 +30,8 @@ final as (
         coalesce(status_map.cart_status, 'unknown') as cart_status,
         status_map.cart_status is null as is_status_unknown,
         checked.updated_at is null as is_updated_at_missing,
+        {{ is_implausible('checked.cart_total', 'order_total') }}
+            as is_cart_total_implausible,
         checked.dq_reason,
         case
             when checked.dq_reason is not null

@@ -5,8 +5,12 @@ with checked as (
     {% call select_checked_raw_rows('ecom', 'order_items') %}
         when quantity is null then 'invalid_quantity'
         when quantity <= 0 then 'non_positive_quantity'
+        when {{ is_implausible('quantity', 'quantity') }}
+            then 'implausible_quantity'
         when unit_price is null then 'invalid_unit_price'
         when unit_price < 0 then 'negative_unit_price'
+        when {{ is_implausible('unit_price', 'unit_price') }}
+            then 'implausible_unit_price'
         when
             {{ is_unreadable('raw_discount_amount', 'discount_amount') }}
             or {{ is_unreadable('raw_cost_price', 'cost_price') }}

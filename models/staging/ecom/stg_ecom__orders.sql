@@ -10,6 +10,10 @@ with checked as (
         when gross_total is null then 'invalid_gross_total'
         when net_total is null then 'invalid_net_total'
         when net_total < 0 then 'negative_net_total'
+        when
+            {{ is_implausible('net_total', 'order_total') }}
+            or {{ is_implausible('gross_total', 'order_total') }}
+            then 'implausible_order_total'
         when {{ is_unreadable('raw_total_items', 'total_items') }}
             then 'invalid_total_items'
         when

@@ -21,6 +21,8 @@ final as (
         unit_price,
         cost_price,
         inventory_quantity,
+        {{ is_implausible('unit_price', 'unit_price') }}
+            as is_unit_price_implausible,
         dq_reason,
         case
             when dq_reason is not null

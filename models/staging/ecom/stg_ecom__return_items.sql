@@ -7,6 +7,8 @@ with checked as (
         when product_id is null then 'invalid_product_id'
         when quantity_returned is null then 'invalid_quantity_returned'
         when quantity_returned <= 0 then 'non_positive_quantity_returned'
+        when {{ is_implausible('quantity_returned', 'quantity') }}
+            then 'implausible_quantity_returned'
         when
             {{ is_unreadable('raw_unit_price', 'unit_price') }}
             or {{ is_unreadable('raw_cost_price', 'cost_price') }}

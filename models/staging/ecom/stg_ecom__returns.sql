@@ -21,6 +21,8 @@ final as (
         return_reason,
         return_type,
         refunded_amount,
+        {{ is_implausible('refunded_amount', 'order_total') }}
+            as is_refunded_amount_implausible,
         return_channel,
         agent_id,
         refund_method,

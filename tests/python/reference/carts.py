@@ -2,8 +2,9 @@
 
 It reads the RAW commerce files (CSV, every column as text) and recomputes, from the business
 rules of the mart interface (docs/overview.md) with the default vars, what the cart marts
-should hold: cart_kpis, abandoned_products, cart_reengagement, cart_segment_conversion and the
-per-cart matches of fct_carts. It never reads a dbt table, so a comparison with the marts is an
+should hold: cart_kpis (with the converted carts whose order was not kept),
+abandoned_products, cart_reengagement, cart_segment_conversion and the per-cart matches of
+fct_carts. It never reads a dbt table, so a comparison with the marts is an
 independent check of the SQL.
 
 Money is computed in float and rounded to 4 decimals (the project stores decimal(18,4));
@@ -38,6 +39,7 @@ if __package__ in (None, ""):  # run as a script: make `reference` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reference.common import (
+    BOUNDS,
     RAW_COLUMNS,
     Rules,
     drop_exact_duplicates,
@@ -122,8 +124,10 @@ def clean_cart_items(raw: pd.DataFrame, kept_cart_ids: set[str]) -> pd.DataFrame
         & (added_blank | df["added_at"].notna())
         & df["quantity"].notna()
         & (df["quantity"] > 0)
+        & (df["quantity"] <= BOUNDS.max_plausible_quantity)
         & df["unit_price"].notna()
         & (df["unit_price"] >= 0)
+        & (df["unit_price"] <= BOUNDS.max_plausible_unit_price)
         & df["cart_id"].isin(kept_cart_ids)
     ).fillna(False).astype(bool)
     out = df[keep].reset_index(drop=True)
@@ -135,6 +139,12 @@ def clean_cart_items(raw: pd.DataFrame, kept_cart_ids: set[str]) -> pd.DataFrame
 
 
 def clean_orders(raw: pd.DataFrame) -> pd.DataFrame:
+    df, keep = check_orders(raw)
+    return df[keep].reset_index(drop=True)
+
+
+def check_orders(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The orders (exact copies dropped), typed, and which of them are kept."""
     raw = drop_exact_duplicates(raw)
     df = pd.DataFrame(index=raw.index)
     df["order_id"] = text(raw["order_id"])
@@ -150,8 +160,28 @@ def clean_orders(raw: pd.DataFrame) -> pd.DataFrame:
         & df["gross_total"].notna()
         & df["net_total"].notna()
         & (df["net_total"] >= 0)
+        & (df["net_total"] <= BOUNDS.max_plausible_order_total)
+        & (df["gross_total"] <= BOUNDS.max_plausible_order_total)
     )
-    return df[keep].reset_index(drop=True)
+    return df, keep.fillna(False).astype(bool)
+
+
+def carts_with_quarantined_order(carts: pd.DataFrame, raw_orders: pd.DataFrame,
+                                 rules: Rules) -> set[str]:
+    """Converted carts without a match for which an order row that was not kept (and whose
+    order_id is not a kept order) would be a matching candidate: same customer, at or after
+    created_at, at most the window after the last activity."""
+    typed, keep = check_orders(raw_orders)
+    kept_ids = set(typed.loc[keep, "order_id"])
+    lost = typed[~keep & typed["customer_id"].notna() & typed["order_date"].notna()
+                 & ~typed["order_id"].isin(kept_ids)]
+    unmatched = carts[(carts["cart_outcome"] == "converted") & carts["order_id"].isna()]
+    pairs = unmatched[["cart_id", "customer_id", "created_at", "last_activity_at"]].merge(
+        lost[["customer_id", "order_date"]], on="customer_id")
+    window = pd.Timedelta(hours=rules.cart_order_match_window_hours)
+    pairs = pairs[(pairs["order_date"] >= pairs["created_at"])
+                  & (pairs["order_date"] <= pairs["last_activity_at"] + window)]
+    return set(pairs["cart_id"])
 
 
 def clean_customers(raw: pd.DataFrame) -> pd.DataFrame:
@@ -244,7 +274,8 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> CartReference:
     rules = rules or Rules()
     carts = clean_carts(read_raw(raw_dir, "shopping_carts"))
     items = clean_cart_items(read_raw(raw_dir, "cart_items"), set(carts["cart_id"]))
-    orders = clean_orders(read_raw(raw_dir, "orders"))
+    raw_orders = read_raw(raw_dir, "orders")
+    orders = clean_orders(raw_orders)
     customers = clean_customers(read_raw(raw_dir, "customers"))
 
     as_of = max(
@@ -279,6 +310,7 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> CartReference:
     # ---- matching -----------------------------------------------------------------------
     matches, candidates = match_orders(carts, orders, rules)
     carts = carts.merge(matches, on="cart_id", how="left")
+    lost_order_carts = carts_with_quarantined_order(carts, raw_orders, rules)
 
     # ---- segments -----------------------------------------------------------------------
     seg = customers.set_index("customer_id")
@@ -323,6 +355,9 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> CartReference:
         "abandoned_value": float(money(carts.loc[is_ab, "cart_value"].sum())),
         "reengagement_rate": reengagement_rate,
         "median_hours_to_order": _median(carts["hours_to_order"]),
+        "converted_carts_without_order": int(
+            ((carts["cart_outcome"] == "converted") & carts["order_id"].isna()).sum()),
+        "converted_carts_with_quarantined_order": len(lost_order_carts),
     }
 
     # ---- abandoned products -------------------------------------------------------------

@@ -65,6 +65,14 @@ class Rules:
     session_timeout_minutes: float = 30
     high_value_user_share: str = "0.10"   # kept as text: ceil() is computed exactly
     zero_purchase_min_views: int = 200
+    # plausibility bounds (cleaning; the references apply the defaults)
+    max_plausible_quantity: float = 10_000
+    max_plausible_unit_price: float = 1_000_000
+    max_plausible_order_total: float = 10_000_000
+
+
+# the bounds the references' cleaning applies (the defaults)
+BOUNDS = Rules()
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ compare with a tolerance.
 
 Rules (the project's defaults):
   cleaning, in this order: drop exact duplicate rows (all 9 columns); drop rows whose price is
-  blank / not a number / <= 0; drop rows whose event_time is not `YYYY-MM-DD HH:MM:SS[ UTC]`;
+  blank / not a number / <= 0 / above max_plausible_unit_price; drop rows whose event_time
+  is not `YYYY-MM-DD HH:MM:SS[ UTC]`;
   drop rows with a blank or non-integer user_id or product_id (`12.0` is 12), a non-blank
   non-integer category_id, or an event_type (lower(strip())) outside
   view / cart / purchase / remove_from_cart. brand, category_code: lower(strip()), blank ->
@@ -55,6 +56,7 @@ if __package__ in (None, ""):  # run as a script: make `reference` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reference.common import (
+    BOUNDS,
     Rules,
     drop_exact_duplicates,
     label,
@@ -128,7 +130,7 @@ def clean_events(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     removed["exact_duplicate"] = n0 - len(df)
 
     price = numeric(df["price"])
-    ok = price.notna() & (price > 0)
+    ok = price.notna() & (price > 0) & (price <= BOUNDS.max_plausible_unit_price)
     removed["bad_price"] = int((~ok).sum())
     df, price = df[ok], price[ok]
 

@@ -4,6 +4,8 @@ select
     dq_reason,
     raw_values,
     order_id,
-    customer_id
+    customer_id,
+    -- to find the converted carts this order would have matched (a knock-on effect)
+    ordered_at
 from {{ ref('stg_ecom__orders') }}
 where dq_reason is not null
