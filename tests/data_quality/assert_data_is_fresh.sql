@@ -7,7 +7,7 @@
 {{ config(severity='warn', store_failures=true, schema='staging') }}
 
 {%- set warn_after_days = var('freshness_warn_after_days') %}
-{%- set now = dbt.current_timestamp_in_utc_backcompat() %}
+{%- set now = 'cast(' ~ dbt.current_timestamp() ~ ' as ' ~ dbt.type_timestamp() ~ ')' %}
 
 with latest as (
     select
