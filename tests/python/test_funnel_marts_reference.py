@@ -513,6 +513,27 @@ def test_catalog_completeness(case: Case):
             f"[{case.name}] marts.catalog_completeness")
 
 
+
+ABANDONER_COLUMNS = {
+    "abandoning_users": "int",
+    "cart_events": "int",
+    "carted_value": "money",
+    "value_share": "float",
+    "value_rank": "int",
+}
+
+
+@pytest.mark.parametrize("mart_name, column", [("cart_abandoner_brands", "brand"),
+                                                ("cart_abandoner_categories", "category_code")])
+def test_cart_abandoner_marts(case: Case, mart_name: str, column: str):
+    """What cart abandoners (a cart event, no purchase event) put in their carts, per value
+    of each cart event's own brand / category_code (`unknown` when empty)."""
+    ref = case.ref.abandoner_brands if column == "brand" else case.ref.abandoner_categories
+    assert len(ref) > 1 and "unknown" in set(ref[column]), (
+        f"[{case.name}] the data has no cart abandoner cart event without a {column}")
+    mart = case.build.df(f"select * from marts.{mart_name}")
+    compare(mart, ref, [column], ABANDONER_COLUMNS, f"[{case.name}] marts.{mart_name}")
+
 ACTIVITY_COLUMNS = {
     "bucket_order": "int",
     "events": "int",

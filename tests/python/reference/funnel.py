@@ -3,7 +3,8 @@
 It reads the RAW events file (events.csv, every column as text) and recomputes, from the
 business rules of the mart interface (docs/overview.md) with the default vars, what the
 clickstream marts should hold: funnel_kpis, fct_sessions, user_behavior_segments,
-product_performance, brand_performance, category_performance and catalog_completeness.
+product_performance, brand_performance, category_performance, catalog_completeness,
+cart_abandoner_brands and cart_abandoner_categories.
 It never reads a dbt table, so a comparison with the marts is an independent check of the SQL.
 
 Money is computed in float and rounded to 4 decimals (the project stores decimal(18,4));
@@ -32,6 +33,8 @@ Usage::
     ref.brands, ref.categories # brand_performance, category_performance
     ref.completeness           # catalog_completeness
     ref.daily                  # per event_date: viewers, cart_users, purchasers, ...
+    ref.abandoner_brands       # cart_abandoner_brands
+    ref.abandoner_categories   # cart_abandoner_categories
     ref.cleaning               # rows removed per cleaning step
 
 Run as a script to print the kpis of one or more raw folders::
@@ -237,6 +240,8 @@ class FunnelReference:
     categories: pd.DataFrame
     completeness: pd.DataFrame
     daily: pd.DataFrame
+    abandoner_brands: pd.DataFrame
+    abandoner_categories: pd.DataFrame
     rules: Rules = field(default_factory=Rules)
 
 
@@ -255,6 +260,25 @@ def _attribute_performance(ev: pd.DataFrame, column: str, total_revenue: float) 
     out["revenue_share"] = out["revenue"] / total_revenue if total_revenue else None
     out = out.sort_values(["revenue", column], ascending=[False, True], kind="mergesort")
     out["revenue_rank"] = np.arange(1, len(out) + 1)
+    return out.reset_index(drop=True)
+
+
+def _abandoner_carts(ev: pd.DataFrame, abandoners: set, column: str) -> pd.DataFrame:
+    """What cart abandoners abandon, per value of the cart EVENT's own column (missing ->
+    'unknown'): abandoning users, cart events, carted value (sum of the cart events' prices),
+    value_share of all abandoners' carted value, value_rank (value desc, then name)."""
+    carts = ev[(ev["event_type"] == "cart") & ev["user_id"].isin(abandoners)]
+    out = pd.DataFrame({column: _or_unknown(carts[column]), "user_id": carts["user_id"],
+                        "price": carts["price"]}).groupby(column).agg(
+        abandoning_users=("user_id", "nunique"),
+        cart_events=("user_id", "size"),
+        carted_value=("price", "sum"),
+    ).reset_index()
+    out["carted_value"] = money(out["carted_value"])
+    total = float(money(carts["price"].sum()))
+    out["value_share"] = out["carted_value"] / total if total else None
+    out = out.sort_values(["carted_value", column], ascending=[False, True], kind="mergesort")
+    out["value_rank"] = np.arange(1, len(out) + 1)
     return out.reset_index(drop=True)
 
 
@@ -387,10 +411,17 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
         daily["cart_users"] > 0)
     daily = daily.reset_index()
 
+    # ---- what cart abandoners abandon ----------------------------------------------------
+    # cart abandoners: a cart event and no purchase event (the behaviour segment)
+    abandoners = set(users.loc[(users["carts"] > 0) & (users["purchases"] == 0), "user_id"])
+    abandoner_brands = _abandoner_carts(ev, abandoners, "brand")
+    abandoner_categories = _abandoner_carts(ev, abandoners, "category_code")
+
     return FunnelReference(
         events=ev, cleaning=cleaning, kpis=kpis, sessions=sessions, users=users,
         products=products, brands=brands, categories=categories, completeness=completeness,
-        daily=daily, rules=rules,
+        daily=daily, abandoner_brands=abandoner_brands,
+        abandoner_categories=abandoner_categories, rules=rules,
     )
 
 
