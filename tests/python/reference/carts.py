@@ -137,6 +137,7 @@ def clean_orders(raw: pd.DataFrame) -> pd.DataFrame:
     df["order_date"] = timestamp(raw["order_date"])
     df["gross_total"] = numeric(raw["gross_total"])
     df["net_total"] = numeric(raw["net_total"])
+    df["total_discount_amount"] = numeric(raw["total_discount_amount"])
     keep = (
         df["order_id"].notna()
         & keep_smallest_per_key(raw, df["order_id"], RAW_COLUMNS["orders"])

@@ -2,7 +2,8 @@
 
 It reads the RAW commerce files (CSV, every column as text) and recomputes, from the business
 rules of the mart interface (docs/overview.md) with the default vars, what the customer
-marts should hold: dim_customers, rfm_segments, customer_cohort_retention and customer_kpis.
+marts should hold: dim_customers, rfm_segments, customer_cohort_retention, customer_kpis,
+discount_repeat_purchase and discount_repeat_purchase_monthly.
 It never reads a dbt table, so a comparison with the marts is an independent check of the SQL.
 
 The cart side (kept carts, their outcomes and their one-to-one order matches, and `as_of`) comes
@@ -29,6 +30,9 @@ top_revenue_share 0.50):
   top revenue: buyers by revenue desc, customer_id asc; top while the revenue BEFORE the
   customer is < 50 % of all revenue (the shortest prefix reaching 50 %).
   cohorts: calendar month of the first order; a row for every month offset 0 .. as_of's month.
+  discounts: a buyer's first order is the earliest order_date, ties by the smallest order_id;
+  it is discounted when total_discount_amount > 0 (blank = none); buyers grouped by that flag
+  (and by the first order's month): buyers, repeat buyers (2+ orders), orders, revenue.
 
 Money is summed exactly (integer units of 0.0001, the project's decimal(18,4) scale) and
 reported as float; ranks and the top-revenue prefix use the exact sums.
@@ -41,6 +45,8 @@ Usage::
     ref.rfm_segments              # one row per rfm_segment present among buyers
     ref.cohort_retention          # one row per (cohort_month, months_since_first_order)
     ref.kpis                      # dict, one row of customer_kpis
+    ref.discount_repeat           # discount_repeat_purchase (one row per first_order_discounted)
+    ref.discount_repeat_monthly   # discount_repeat_purchase_monthly
 
 Run as a script to print the kpis of one or more raw folders::
 
@@ -166,6 +172,44 @@ def _month_index(ts: pd.Series) -> pd.Series:
     return ts.dt.year * 12 + ts.dt.month - 1
 
 
+def first_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """Per buyer, the first order: the earliest order_date, ties by the smallest order_id;
+    with `first_order_discounted` (its total_discount_amount > 0; empty means none) and
+    `first_order_month` (first day of its calendar month)."""
+    first = orders.sort_values(["customer_id", "order_date", "order_id"],
+                               kind="mergesort").drop_duplicates("customer_id")
+    out = pd.DataFrame({
+        "customer_id": first["customer_id"].to_numpy(),
+        "first_order_id": first["order_id"].to_numpy(),
+        "first_order_discounted": (first["total_discount_amount"].fillna(0) > 0).to_numpy(),
+        "first_order_month": first["order_date"].dt.to_period("M").dt.to_timestamp().to_numpy(),
+    })
+    return out.reset_index(drop=True)
+
+
+def repeat_purchase_groups(buyers: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group of buyers (one row each, with orders and revenue_units): buyers,
+    repeat_buyers (2+ orders), repeat_purchase_rate, orders, avg_orders_per_buyer, revenue,
+    aov (revenue / orders)."""
+    rows = []
+    for key, g in buyers.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        units, n_orders = int(g["revenue_units"].sum()), int(g["orders"].sum())
+        repeat = int((g["orders"] >= 2).sum())
+        rows.append({
+            **dict(zip(keys, key, strict=True)),
+            "buyers": len(g),
+            "repeat_buyers": repeat,
+            "repeat_purchase_rate": rate(repeat, len(g)),
+            "orders": n_orders,
+            "avg_orders_per_buyer": rate(n_orders, len(g)),
+            "revenue": units / _UNITS,
+            "aov": rate(units / _UNITS, n_orders),
+        })
+    return pd.DataFrame(rows, columns=[*keys, "buyers", "repeat_buyers", "repeat_purchase_rate",
+                                       "orders", "avg_orders_per_buyer", "revenue", "aov"])
+
+
 # --------------------------------------------------------------------------------------------
 # the computation
 # --------------------------------------------------------------------------------------------
@@ -180,6 +224,8 @@ class CustomerReference:
     rfm_segments: pd.DataFrame
     cohort_retention: pd.DataFrame
     kpis: dict
+    discount_repeat: pd.DataFrame
+    discount_repeat_monthly: pd.DataFrame
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -338,9 +384,18 @@ def compute(raw_dir: str | Path, rules: Rules | None = None,
                                             n_buyers),
     }
 
+    # ---- discounts and repeat purchase ------------------------------------------------------
+    by_first = buyers.merge(first_orders(orders), on="customer_id", how="inner")
+    assert len(by_first) == n_buyers, "every buyer has a first order"
+    discount_repeat = repeat_purchase_groups(by_first, ["first_order_discounted"])
+    discount_repeat_monthly = repeat_purchase_groups(
+        by_first, ["first_order_month", "first_order_discounted"])
+
     return CustomerReference(
         as_of=as_of, customers=customers, orders=orders, carts=cart_ref, dim_customers=dim,
-        rfm_segments=segments, cohort_retention=retention, kpis=kpis, rules=rules,
+        rfm_segments=segments, cohort_retention=retention, kpis=kpis,
+        discount_repeat=discount_repeat, discount_repeat_monthly=discount_repeat_monthly,
+        rules=rules,
     )
 
 
