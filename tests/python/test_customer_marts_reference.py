@@ -123,6 +123,11 @@ def top_revenue_problems(customer_ids, revenue, flagged, share: float) -> list[s
 # the data sets are not vacuous, and the reference itself is sane (no dbt needed)
 # --------------------------------------------------------------------------------------------
 
+def _band(ref: CustomerReference, band_type: str, value: str) -> pd.DataFrame:
+    v = ref.value_bands
+    return v[(v["band_type"] == band_type) & (v["band_value"] == value)]
+
+
 @pytest.mark.parametrize("name", DATASETS)
 def test_data_exercises_the_customer_cases(name, raw_dirs):
     ref = reference(str(raw_dirs[name]))
@@ -152,6 +157,10 @@ def test_data_exercises_the_customer_cases(name, raw_dirs):
         "guest buyers": (buyers["is_guest"].sum(), 1),
         "customers with an abandoned cart": ((dim["abandoned_carts"] > 0).sum(), 1),
         "kept carts not matched to an order": (ref.carts.carts["order_id"].isna().sum(), 1),
+        "customers of unknown age": (_band(ref, "age_band", "unknown")["customers"].sum(), 1),
+        "age bands with customers": ((ref.value_bands["band_type"] == "age_band").sum(), 4),
+        "purchase interval bands with customers": (
+            (ref.value_bands["band_type"] == "purchase_interval_bucket").sum(), 4),
         "buyers whose first order was discounted": (
             ref.discount_repeat.loc[ref.discount_repeat["first_order_discounted"],
                                     "buyers"].sum(), 1),
@@ -522,3 +531,19 @@ def test_discount_repeat_purchase_monthly(case: Case):
         df["first_order_month"] = df["first_order_month"].map(_as_date_text)
     compare(mart, ref, ["first_order_month", "first_order_discounted"], DISCOUNT_COLUMNS,
             f"[{case.name}] marts.discount_repeat_purchase_monthly")
+
+
+BAND_COLUMNS = {
+    "band_order": "int",
+    "customers": "int",
+    "buyers": "int",
+    "orders": "int",
+    "revenue": "money",
+    "revenue_share": "float",
+}
+
+
+def test_customer_value_bands(case: Case):
+    mart = case.build.df("select * from marts.customer_value_bands")
+    compare(mart, case.ref.value_bands, ["band_type", "band_value"], BAND_COLUMNS,
+            f"[{case.name}] marts.customer_value_bands")
