@@ -70,6 +70,7 @@ class Rules:
     session_timeout_minutes: float = 30
     high_value_user_share: str = "0.10"   # kept as text: ceil() is computed exactly
     zero_purchase_min_views: int = 200
+    zero_purchase_window_days: float = 30
 
 
 # --------------------------------------------------------------------------------------------
