@@ -371,6 +371,9 @@ KPI_COLUMNS = {
     "overall_funnel_conversion": "float",
     "strict_view_to_cart_rate": "float",
     "strict_cart_to_purchase_rate": "float",
+    "session_conversion_rate": "float",
+    "session_view_to_cart_rate": "float",
+    "session_cart_to_purchase_rate": "float",
 }
 
 
@@ -615,8 +618,8 @@ def test_activity_patterns(case: Case):
 
 def _compare_by_month(case: Case, mart_name: str, keys: list[str], columns: dict[str, str],
                       ref: pd.DataFrame) -> None:
-    """A mart keyed by a month (its first key, a date) and more keys, against the reference;
-    the month is compared as YYYY-MM-DD whatever type it comes as."""
+    """A mart keyed by a month or a day (its first key, a date) and more keys, against the
+    reference; the date is compared as YYYY-MM-DD whatever type it comes as."""
     mart = case.build.df(f"select * from marts.{mart_name}")
     ref = ref.copy()
     for df in (mart, ref):
@@ -625,7 +628,7 @@ def _compare_by_month(case: Case, mart_name: str, keys: list[str], columns: dict
     compare(mart, ref, keys, columns, f"[{case.name}] marts.{mart_name}")
 
 
-COHORT_COLUMNS = {
+STAGE_COLUMNS = {
     "stage_order": "int",
     "users": "int",
     "conversion_from_previous": "float",
@@ -635,7 +638,7 @@ COHORT_COLUMNS = {
 
 def test_funnel_user_cohorts(case: Case):
     _compare_by_month(case, "funnel_user_cohorts", ["cohort_month", "funnel_type", "stage"],
-                      COHORT_COLUMNS, case.ref.user_cohorts)
+                      STAGE_COLUMNS, case.ref.user_cohorts)
 
 
 NEW_VS_RETURNING_COLUMNS = {
@@ -652,3 +655,18 @@ NEW_VS_RETURNING_COLUMNS = {
 def test_funnel_new_vs_returning(case: Case):
     _compare_by_month(case, "funnel_new_vs_returning", ["event_month", "user_type"],
                       NEW_VS_RETURNING_COLUMNS, case.ref.new_vs_returning)
+
+
+def test_funnel_stages_session_funnel(case: Case):
+    """funnel_type session of funnel_stages: sessions, in order within the session."""
+    mart = case.build.df("select * from marts.funnel_stages where funnel_type = 'session'")
+    compare(mart, case.ref.session_stages, ["funnel_type", "stage"], STAGE_COLUMNS,
+            f"[{case.name}] marts.funnel_stages (session)")
+
+
+def test_funnel_daily_sessions(case: Case):
+    """funnel_daily's session columns: sessions with an event on the day, those with a
+    purchase event on the day, and their ratio."""
+    _compare_by_month(case, "funnel_daily", ["event_date"],
+                      {"sessions": "int", "purchase_sessions": "int",
+                       "session_conversion_rate": "float"}, case.ref.daily)

@@ -11,17 +11,7 @@ funnel_types as (
 ),
 
 stages as (
-    select
-        'view' as stage,
-        1 as stage_order
-    union all
-    select
-        'cart' as stage,
-        2 as stage_order
-    union all
-    select
-        'purchase' as stage,
-        3 as stage_order
+    {{ funnel_stage_rows() }}
 ),
 
 -- one row per (user, funnel_type, stage): did the user reach it?

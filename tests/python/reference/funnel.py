@@ -21,6 +21,8 @@ Rules (the project's defaults):
   sessions: (user_id, user_session); events without a session are sessionised per user: a new
   session whenever the gap to the user's previous session-less event is > 30 minutes.
   funnel order: event_time, then stage view < cart < remove_from_cart < purchase.
+  session funnel: sessions with a view, a cart at or after the first view, a purchase at or
+  after such a cart (strict, per session); a session converts with any purchase.
   cohorts: a user's cohort is the month of their first kept event; stages over all their
   events. new vs returning: per month of activity, new in the month of the first event.
   products: recent views / purchases are the events with as_of - 30 days < event_time <= as_of,
@@ -41,6 +43,7 @@ Usage::
     ref.abandoner_brands       # cart_abandoner_brands
     ref.abandoner_categories   # cart_abandoner_categories
     ref.user_cohorts           # funnel_user_cohorts
+    ref.session_stages         # funnel_stages, funnel_type session
     ref.new_vs_returning       # funnel_new_vs_returning
     ref.cleaning               # rows removed per cleaning step
 
@@ -250,6 +253,7 @@ class FunnelReference:
     abandoner_brands: pd.DataFrame
     abandoner_categories: pd.DataFrame
     user_cohorts: pd.DataFrame
+    session_stages: pd.DataFrame
     new_vs_returning: pd.DataFrame
     rules: Rules = field(default_factory=Rules)
 
@@ -426,6 +430,12 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
         "overall_funnel_conversion": rate(purchasers, viewers),
         "strict_view_to_cart_rate": rate(strict_cart_users, viewers),
         "strict_cart_to_purchase_rate": rate(strict_purchasers, strict_cart_users),
+        # sessions: any purchase converts a session; the session funnel is in order
+        "session_conversion_rate": rate(int((sessions["purchases"] > 0).sum()), len(sessions)),
+        "session_view_to_cart_rate": rate(int(sessions["strict_cart"].sum()),
+                                          int((sessions["views"] > 0).sum())),
+        "session_cart_to_purchase_rate": rate(int(sessions["strict_purchase"].sum()),
+                                              int(sessions["strict_cart"].sum())),
         # not mart columns: the strict counts behind the strict rates
         "strict_cart_users": strict_cart_users,
         "strict_purchasers": strict_purchasers,
@@ -488,7 +498,21 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
     }).fillna(0).astype("int64")
     daily["cart_to_purchase_user_rate"] = (daily["purchasers"] / daily["cart_users"]).where(
         daily["cart_users"] > 0)
+    # sessions with an event on the day, and those with a purchase event on the day
+    daily["sessions"] = day.groupby("event_date")["session_key"].nunique()
+    daily["purchase_sessions"] = day[t == "purchase"].groupby("event_date")[
+        "session_key"].nunique().reindex(daily.index).fillna(0).astype("int64")
+    daily["session_conversion_rate"] = daily["purchase_sessions"] / daily["sessions"]
     daily = daily.reset_index()
+
+    # ---- the session funnel (funnel_stages, funnel_type session) ------------------------
+    counts = [int((sessions["views"] > 0).sum()), int(sessions["strict_cart"].sum()),
+              int(sessions["strict_purchase"].sum())]
+    session_stages = pd.DataFrame([
+        {"funnel_type": "session", "stage": stage, "stage_order": i + 1, "users": n,
+         "conversion_from_previous": rate(n, counts[i - 1]) if i else None,
+         "share_of_first_stage": rate(n, counts[0])}
+        for i, (stage, n) in enumerate(zip(("view", "cart", "purchase"), counts, strict=True))])
 
     # ---- what cart abandoners abandon ----------------------------------------------------
     # cart abandoners: a cart event and no purchase event (the behaviour segment)
@@ -502,6 +526,7 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
         daily=daily, abandoner_brands=abandoner_brands,
         abandoner_categories=abandoner_categories,
         user_cohorts=user_cohorts(ev, users), new_vs_returning=new_vs_returning(ev),
+        session_stages=session_stages,
         rules=rules,
     )
 
