@@ -2,7 +2,11 @@
 -- funnel never counts more users than the open one at the same stage.
 with kpis as (select * from {{ ref('funnel_kpis') }}),
 
-stages as (select * from {{ ref('funnel_stages') }}),
+-- the user funnels (the session funnel counts sessions)
+stages as (
+    select * from {{ ref('funnel_stages') }}
+    where funnel_type in ('open', 'strict')
+),
 
 expected as (
     select

@@ -35,7 +35,7 @@ import pytest
 from conftest import ECOMGEN_SAMPLE_DIR, Case, generate_raw, run_dbt, write_raw
 from reference.common import RAW_COLUMNS
 from reference.compare import SHOW_ROWS, TOLERANCES, compare, compare_one_row, is_missing
-from reference.customers import CustomerReference, compute, ntile
+from reference.customers import CustomerReference, compute, first_orders, ntile
 
 GENERATED = {"gen_s41_light": (41, "light"), "gen_s42_heavy": (42, "heavy")}
 DATASETS = ["ecomgen_sample", *GENERATED]
@@ -123,6 +123,11 @@ def top_revenue_problems(customer_ids, revenue, flagged, share: float) -> list[s
 # the data sets are not vacuous, and the reference itself is sane (no dbt needed)
 # --------------------------------------------------------------------------------------------
 
+def _band(ref: CustomerReference, band_type: str, value: str) -> pd.DataFrame:
+    v = ref.value_bands
+    return v[(v["band_type"] == band_type) & (v["band_value"] == value)]
+
+
 @pytest.mark.parametrize("name", DATASETS)
 def test_data_exercises_the_customer_cases(name, raw_dirs):
     ref = reference(str(raw_dirs[name]))
@@ -152,6 +157,16 @@ def test_data_exercises_the_customer_cases(name, raw_dirs):
         "guest buyers": (buyers["is_guest"].sum(), 1),
         "customers with an abandoned cart": ((dim["abandoned_carts"] > 0).sum(), 1),
         "kept carts not matched to an order": (ref.carts.carts["order_id"].isna().sum(), 1),
+        "customers of unknown age": (_band(ref, "age_band", "unknown")["customers"].sum(), 1),
+        "age bands with customers": ((ref.value_bands["band_type"] == "age_band").sum(), 4),
+        "purchase interval bands with customers": (
+            (ref.value_bands["band_type"] == "purchase_interval_bucket").sum(), 4),
+        "buyers whose first order was discounted": (
+            ref.discount_repeat.loc[ref.discount_repeat["first_order_discounted"],
+                                    "buyers"].sum(), 1),
+        "buyers whose first order was not discounted": (
+            ref.discount_repeat.loc[~ref.discount_repeat["first_order_discounted"].astype(bool),
+                                    "buyers"].sum(), 1),
     }
     too_few = {k: int(v) for k, (v, minimum) in facts.items() if v < minimum}
     # revenue ties are rare in this data: reported, not required
@@ -465,3 +480,70 @@ KPI_COLUMNS = {
 def test_customer_kpis(case: Case):
     mart = case.build.df("select * from marts.customer_kpis")
     compare_one_row(mart, case.ref.kpis, KPI_COLUMNS, f"[{case.name}] marts.customer_kpis")
+
+
+def test_first_order_tie_break_in_the_reference():
+    """The oracle's first order: the earliest order, two at the same time told apart by the
+    smallest order_id, whatever the row order; an empty discount is none."""
+    t = pd.Timestamp
+    orders = pd.DataFrame({
+        "order_id": ["O-11", "O-10", "O-20", "O-31", "O-30"],
+        "customer_id": ["A", "A", "B", "C", "C"],
+        "order_date": [t("2024-03-31 23:00"), t("2024-03-31 23:00"), t("2024-04-01"),
+                       t("2024-05-01 00:00:00"), t("2024-05-01 00:00:01")],
+        "total_discount_amount": [0.0, 5.0, np.nan, 3.0, 0.0],
+    })
+    got = first_orders(orders).set_index("customer_id")
+    assert got["first_order_id"].to_dict() == {"A": "O-10", "B": "O-20", "C": "O-31"}
+    assert got["first_order_discounted"].to_dict() == {"A": True, "B": False, "C": True}
+    assert got.loc["A", "first_order_month"] == t("2024-03-01")
+
+
+DISCOUNT_COLUMNS = {
+    "buyers": "int",
+    "repeat_buyers": "int",
+    "repeat_purchase_rate": "float",
+    "orders": "int",
+    "avg_orders_per_buyer": "float",
+    "revenue": "money",
+    "aov": "float",
+}
+
+
+def _as_flag(v) -> str | None:
+    return None if is_missing(v) else str(bool(v)).lower()
+
+
+def test_discount_repeat_purchase(case: Case):
+    mart = case.build.df("select * from marts.discount_repeat_purchase")
+    ref = case.ref.discount_repeat.copy()
+    for df in (mart, ref):
+        df["first_order_discounted"] = df["first_order_discounted"].map(_as_flag)
+    compare(mart, ref, ["first_order_discounted"], DISCOUNT_COLUMNS,
+            f"[{case.name}] marts.discount_repeat_purchase")
+
+
+def test_discount_repeat_purchase_monthly(case: Case):
+    mart = case.build.df("select * from marts.discount_repeat_purchase_monthly")
+    ref = case.ref.discount_repeat_monthly.copy()
+    for df in (mart, ref):
+        df["first_order_discounted"] = df["first_order_discounted"].map(_as_flag)
+        df["first_order_month"] = df["first_order_month"].map(_as_date_text)
+    compare(mart, ref, ["first_order_month", "first_order_discounted"], DISCOUNT_COLUMNS,
+            f"[{case.name}] marts.discount_repeat_purchase_monthly")
+
+
+BAND_COLUMNS = {
+    "band_order": "int",
+    "customers": "int",
+    "buyers": "int",
+    "orders": "int",
+    "revenue": "money",
+    "revenue_share": "float",
+}
+
+
+def test_customer_value_bands(case: Case):
+    mart = case.build.df("select * from marts.customer_value_bands")
+    compare(mart, case.ref.value_bands, ["band_type", "band_value"], BAND_COLUMNS,
+            f"[{case.name}] marts.customer_value_bands")

@@ -122,6 +122,12 @@ def _facts(name: str, raw_dir: Path) -> dict[str, float]:
         "high value users": int(users["is_high_value"].sum()),
         "brands and categories missing on some events": int(
             min(ref.completeness["events_missing"])),
+        "products with views in the recent window": int((ref.products["recent_views"] > 0).sum()),
+        "products with views only before the recent window": int(
+            ((ref.products["views"] > 0) & (ref.products["recent_views"] == 0)).sum()),
+        "cohorts": int(ref.user_cohorts["cohort_month"].nunique()),
+        "returning user-months": int(ref.new_vs_returning.loc[
+            ref.new_vs_returning["user_type"] == "returning", "users"].sum()),
         "raw exact duplicate rows": int(raw.duplicated().sum()),
         "raw rows with price <= 0": int((price <= 0).sum()),
     }
@@ -320,6 +326,29 @@ def test_high_view_zero_purchase_flag_on_handmade_data(tmp_path):
     assert p.loc[3, "view_to_purchase_rate"] == 1 / 200
 
 
+def test_recent_zero_purchase_window_on_handmade_data(tmp_path):
+    """The window of the recent flag: as_of is the latest event (2024-03-31 00:00:00); an
+    event exactly 30 days before it is out, one second later in. Product 1: 199 views inside
+    and 1 at the boundary: not flagged now (199), flagged of all time (200). Product 2: 200
+    views inside, a purchase at the boundary: flagged now, not of all time."""
+    def row(time, event_type, product, user):
+        return (f"{time} UTC", event_type, product, "", "", "", "1.00", str(user), "S")
+
+    rows = [row("2024-03-01 00:00:00", "view", "1", 1),
+            row("2024-03-01 00:00:00", "purchase", "2", 1),
+            row("2024-03-31 00:00:00", "view", "3", 1)]
+    for i in range(200):
+        time = f"2024-03-01 00:00:{1 + i % 59:02d}" if i % 2 else f"2024-03-20 01:{i // 60:02d}:00"
+        if i < 199:
+            rows.append(row(time, "view", "1", 100 + i))
+        rows.append(row(time, "view", "2", 100 + i))
+    p = compute(write_raw(tmp_path, "events", rows)).products.set_index("product_id")
+    assert p["recent_views"].to_dict() == {1: 199, 2: 200, 3: 1}
+    assert p["recent_purchases"].to_dict() == {1: 0, 2: 0, 3: 0}
+    assert p["is_high_view_zero_purchase"].to_dict() == {1: True, 2: False, 3: False}
+    assert p["is_recent_high_view_zero_purchase"].to_dict() == {1: False, 2: True, 3: False}
+
+
 # --------------------------------------------------------------------------------------------
 # the comparisons
 # --------------------------------------------------------------------------------------------
@@ -342,6 +371,9 @@ KPI_COLUMNS = {
     "overall_funnel_conversion": "float",
     "strict_view_to_cart_rate": "float",
     "strict_cart_to_purchase_rate": "float",
+    "session_conversion_rate": "float",
+    "session_view_to_cart_rate": "float",
+    "session_cart_to_purchase_rate": "float",
 }
 
 
@@ -444,6 +476,9 @@ PRODUCT_COLUMNS = {
     "revenue": "money",
     "view_to_purchase_rate": "float",
     "is_high_view_zero_purchase": "bool",
+    "recent_views": "int",
+    "recent_purchases": "int",
+    "is_recent_high_view_zero_purchase": "bool",
 }
 
 
@@ -513,6 +548,27 @@ def test_catalog_completeness(case: Case):
             f"[{case.name}] marts.catalog_completeness")
 
 
+
+ABANDONER_COLUMNS = {
+    "abandoning_users": "int",
+    "cart_events": "int",
+    "carted_value": "money",
+    "value_share": "float",
+    "value_rank": "int",
+}
+
+
+@pytest.mark.parametrize("mart_name, column", [("cart_abandoner_brands", "brand"),
+                                                ("cart_abandoner_categories", "category_code")])
+def test_cart_abandoner_marts(case: Case, mart_name: str, column: str):
+    """What cart abandoners (a cart event, no purchase event) put in their carts, per value
+    of each cart event's own brand / category_code (`unknown` when empty)."""
+    ref = case.ref.abandoner_brands if column == "brand" else case.ref.abandoner_categories
+    assert len(ref) > 1 and "unknown" in set(ref[column]), (
+        f"[{case.name}] the data has no cart abandoner cart event without a {column}")
+    mart = case.build.df(f"select * from marts.{mart_name}")
+    compare(mart, ref, [column], ABANDONER_COLUMNS, f"[{case.name}] marts.{mart_name}")
+
 ACTIVITY_COLUMNS = {
     "bucket_order": "int",
     "events": "int",
@@ -558,3 +614,59 @@ def test_activity_patterns(case: Case):
     mart = case.build.df("select * from marts.activity_patterns")
     compare(mart, activity_reference(case.ref.events), ["time_grain", "bucket"],
             ACTIVITY_COLUMNS, f"[{case.name}] marts.activity_patterns")
+
+
+def _compare_by_month(case: Case, mart_name: str, keys: list[str], columns: dict[str, str],
+                      ref: pd.DataFrame) -> None:
+    """A mart keyed by a month or a day (its first key, a date) and more keys, against the
+    reference; the date is compared as YYYY-MM-DD whatever type it comes as."""
+    mart = case.build.df(f"select * from marts.{mart_name}")
+    ref = ref.copy()
+    for df in (mart, ref):
+        df[keys[0]] = df[keys[0]].map(lambda v: None if is_missing(v)
+                                      else pd.Timestamp(v).strftime("%Y-%m-%d"))
+    compare(mart, ref, keys, columns, f"[{case.name}] marts.{mart_name}")
+
+
+STAGE_COLUMNS = {
+    "stage_order": "int",
+    "users": "int",
+    "conversion_from_previous": "float",
+    "share_of_first_stage": "float",
+}
+
+
+def test_funnel_user_cohorts(case: Case):
+    _compare_by_month(case, "funnel_user_cohorts", ["cohort_month", "funnel_type", "stage"],
+                      STAGE_COLUMNS, case.ref.user_cohorts)
+
+
+NEW_VS_RETURNING_COLUMNS = {
+    "users": "int",
+    "viewers": "int",
+    "cart_users": "int",
+    "purchasers": "int",
+    "view_to_cart_user_rate": "float",
+    "cart_to_purchase_user_rate": "float",
+    "user_conversion_rate": "float",
+}
+
+
+def test_funnel_new_vs_returning(case: Case):
+    _compare_by_month(case, "funnel_new_vs_returning", ["event_month", "user_type"],
+                      NEW_VS_RETURNING_COLUMNS, case.ref.new_vs_returning)
+
+
+def test_funnel_stages_session_funnel(case: Case):
+    """funnel_type session of funnel_stages: sessions, in order within the session."""
+    mart = case.build.df("select * from marts.funnel_stages where funnel_type = 'session'")
+    compare(mart, case.ref.session_stages, ["funnel_type", "stage"], STAGE_COLUMNS,
+            f"[{case.name}] marts.funnel_stages (session)")
+
+
+def test_funnel_daily_sessions(case: Case):
+    """funnel_daily's session columns: sessions with an event on the day, those with a
+    purchase event on the day, and their ratio."""
+    _compare_by_month(case, "funnel_daily", ["event_date"],
+                      {"sessions": "int", "purchase_sessions": "int",
+                       "session_conversion_rate": "float"}, case.ref.daily)

@@ -130,7 +130,7 @@ def published(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("published")
     code, out, err = run_publish(root)
     assert code == 0, out[-3000:] + err
-    assert "publish: published 26 marts" in out, out[-2000:]
+    assert "publish: published 33 marts" in out, out[-2000:]
     return root
 
 
@@ -146,7 +146,7 @@ def test_publication_holds_exactly_the_built_marts(published, export_manifest):
         for node in build_manifest["nodes"].values()
         if node["resource_type"] == "model" and node["schema"] == "marts"
     )
-    assert len(marts) == 26
+    assert len(marts) == 33
     assert sorted(read_marts(published / PUBLICATION)) == [f"marts.{m}" for m in marts]
     assert sorted(export_manifest["marts"]) == marts
     for exposure in ("bi_warehouse", "mart_exports"):  # they read every published mart
@@ -291,7 +291,7 @@ def test_failed_test_publishes_nothing(published, tmp_path):
     assert "test.ecommerce_behavior.assert_planted_failure: fail" in err
     assert "The last publication is unchanged and readable" in err
     assert publication_state(root) == before
-    assert len(read_marts(root / PUBLICATION)) == 26
+    assert len(read_marts(root / PUBLICATION)) == 33
 
 
 def wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 600) -> None:
@@ -331,7 +331,7 @@ def test_kill_9_at_any_moment_keeps_the_last_publication(published, tmp_path):
         assert reached(), moment
         kill_group(process)
         assert publication_state(root) == before, f"killed during {moment}"
-        assert len(read_marts(root / PUBLICATION)) == 26
+        assert len(read_marts(root / PUBLICATION)) == 33
     code, out, err = run_publish(root)
     assert code == 0, out[-2000:] + err
     assert not any(find() for find in leftovers.values())
@@ -420,7 +420,7 @@ def test_a_second_refresh_stops_or_waits(published, tmp_path):
     assert waiting_code == 0, waiting_out[-2000:] + waiting_err
     # the waiting refresh built only after the first one had published
     assert time.monotonic() - first_done > 5
-    assert len(read_marts(root / PUBLICATION)) == 26
+    assert len(read_marts(root / PUBLICATION)) == 33
 
 
 def personal_fields(build_manifest: dict) -> dict[str, list[str]]:

@@ -20,6 +20,8 @@ daily as (
         count(distinct case when event_type = 'purchase' then user_id end)
             as purchasers,
         count(distinct session_key) as sessions,
+        count(distinct case when event_type = 'purchase' then session_key end)
+            as purchase_sessions,
         count(case when event_type = 'view' then 1 end) as view_events,
         count(case when event_type = 'cart' then 1 end) as cart_events,
         count(case when event_type = 'purchase' then 1 end)
@@ -43,7 +45,9 @@ final as (
         {{ ratio('cart_users', 'viewers') }} as view_to_cart_user_rate,
         {{ ratio('purchasers', 'cart_users') }} as cart_to_purchase_user_rate,
         purchase_events > view_events
-        or purchase_events > cart_events as is_tracking_anomaly
+        or purchase_events > cart_events as is_tracking_anomaly,
+        purchase_sessions,
+        {{ ratio('purchase_sessions', 'sessions') }} as session_conversion_rate
     from daily
 )
 

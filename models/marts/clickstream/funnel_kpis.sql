@@ -26,7 +26,8 @@ user_totals as (
 session_totals as (
     select
         count(*) as total_sessions,
-        count(case when is_transaction then 1 end) as transactions
+        count(case when is_transaction then 1 end) as transactions,
+        {{ count_session_stages() }}
     from sessions
 ),
 
@@ -59,7 +60,18 @@ final as (
         {{ ratio('user_totals.strict_cart_users', 'user_totals.viewers') }}
             as strict_view_to_cart_rate,
         {{ ratio('user_totals.strict_purchasers', 'user_totals.strict_cart_users') }}
-            as strict_cart_to_purchase_rate
+            as strict_cart_to_purchase_rate,
+        -- sessions (issue 15): any purchase converts a session; the session
+        -- funnel is in order within the session
+        {{ ratio('session_totals.transactions', 'session_totals.total_sessions') }}
+            as session_conversion_rate,
+        {{ ratio(
+            'session_totals.strict_cart_sessions', 'session_totals.view_sessions') }}
+            as session_view_to_cart_rate,
+        {{ ratio(
+            'session_totals.strict_purchase_sessions',
+            'session_totals.strict_cart_sessions') }}
+            as session_cart_to_purchase_rate
     from user_totals
     cross join session_totals
 )

@@ -2,8 +2,12 @@
 -- open ("ever did") and strict (in order), with conversion and drop-off from
 -- the previous stage and the share of the first stage. The stages a user
 -- reached are those of int_event_users_aggregated, as in funnel_kpis
--- (tests/clickstream/assert_funnel_stages_agree_with_kpis.sql).
+-- (tests/clickstream/assert_funnel_stages_agree_with_kpis.sql). funnel_type
+-- session counts sessions: a view, a cart after a view, a purchase after such a
+-- cart, in order within the session (int_sessions_aggregated).
 with users as (select * from {{ ref('int_event_users_aggregated') }}),
+
+sessions as (select * from {{ ref('int_sessions_aggregated') }}),
 
 stage_users as (
     select
@@ -59,6 +63,36 @@ stages as (
     from stage_users
 ),
 
+stage_list as (
+    {{ funnel_stage_rows() }}
+),
+
+session_stage_counts as (
+    select
+        {{ count_session_stages() }}
+    from sessions
+),
+
+session_stages as (
+    select
+        'session' as funnel_type,
+        stage_list.stage,
+        stage_list.stage_order,
+        case stage_list.stage
+            when 'view' then session_stage_counts.view_sessions
+            when 'cart' then session_stage_counts.strict_cart_sessions
+            else session_stage_counts.strict_purchase_sessions
+        end as users
+    from session_stage_counts
+    cross join stage_list
+),
+
+all_stages as (
+    select * from stages
+    union all
+    select * from session_stages
+),
+
 compared as (
     select
         *,
@@ -68,7 +102,7 @@ compared as (
         first_value(users) over (
             partition by funnel_type order by stage_order
         ) as first_stage_users
-    from stages
+    from all_stages
 ),
 
 final as (

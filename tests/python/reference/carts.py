@@ -152,6 +152,7 @@ def check_orders(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     df["order_date"] = timestamp(raw["order_date"])
     df["gross_total"] = numeric(raw["gross_total"])
     df["net_total"] = numeric(raw["net_total"])
+    df["total_discount_amount"] = numeric(raw["total_discount_amount"])
     keep = (
         df["order_id"].notna()
         & keep_smallest_per_key(raw, df["order_id"], RAW_COLUMNS["orders"])

@@ -61,10 +61,16 @@ class Rules:
     active_within_days: float = 14
     inactive_after_days: float = 56
     top_revenue_share: float = 0.50
+    order_value_low_max: float = 50
+    order_value_high_min: float = 200
+    age_band_edges: tuple[int, ...] = (25, 35, 45, 55, 65)
+    purchase_interval_short_max_days: float = 30
+    purchase_interval_long_min_days: float = 60
     # clickstream (reference/funnel.py)
     session_timeout_minutes: float = 30
     high_value_user_share: str = "0.10"   # kept as text: ceil() is computed exactly
     zero_purchase_min_views: int = 200
+    zero_purchase_window_days: float = 30
     # plausibility bounds (cleaning; the references apply the defaults)
     max_plausible_quantity: float = 10_000
     max_plausible_unit_price: float = 1_000_000

@@ -2,7 +2,8 @@
 
 It reads the RAW commerce files (CSV, every column as text) and recomputes, from the business
 rules of the mart interface (docs/overview.md) with the default vars, what the customer
-marts should hold: dim_customers, rfm_segments, customer_cohort_retention and customer_kpis.
+marts should hold: dim_customers, rfm_segments, customer_cohort_retention, customer_kpis,
+discount_repeat_purchase, discount_repeat_purchase_monthly and customer_value_bands.
 It never reads a dbt table, so a comparison with the marts is an independent check of the SQL.
 
 The cart side (kept carts, their outcomes and their one-to-one order matches, and `as_of`) comes
@@ -29,6 +30,13 @@ top_revenue_share 0.50):
   top revenue: buyers by revenue desc, customer_id asc; top while the revenue BEFORE the
   customer is < 50 % of all revenue (the shortest prefix reaching 50 %).
   cohorts: calendar month of the first order; a row for every month offset 0 .. as_of's month.
+  value bands: age (`25.0` is 25; `nan`/blank, or no kept customer row: unknown) banded by
+  the edges 25, 35, 45, 55, 65 (`<25`, `25-34`, ..., `65+`); order value bucket by average
+  order value (< 50 low, < 200 medium, else high; no_orders); average days between orders
+  < 30 under_30, <= 60 30-60, else over_60, single_order, no_orders.
+  discounts: a buyer's first order is the earliest order_date, ties by the smallest order_id;
+  it is discounted when total_discount_amount > 0 (blank = none); buyers grouped by that flag
+  (and by the first order's month): buyers, repeat buyers (2+ orders), orders, revenue.
 
 Money is summed exactly (integer units of 0.0001, the project's decimal(18,4) scale) and
 reported as float; ranks and the top-revenue prefix use the exact sums.
@@ -41,6 +49,9 @@ Usage::
     ref.rfm_segments              # one row per rfm_segment present among buyers
     ref.cohort_retention          # one row per (cohort_month, months_since_first_order)
     ref.kpis                      # dict, one row of customer_kpis
+    ref.discount_repeat           # discount_repeat_purchase (one row per first_order_discounted)
+    ref.discount_repeat_monthly   # discount_repeat_purchase_monthly
+    ref.value_bands               # customer_value_bands
 
 Run as a script to print the kpis of one or more raw folders::
 
@@ -123,6 +134,9 @@ def clean_customers(raw: pd.DataFrame) -> pd.DataFrame:
     age = text(raw["age"])
     age = age.where(age.map(lambda v: not (isinstance(v, str) and v.lower() == "nan")), None)
     age_ok = age.isna() | age.map(lambda v: isinstance(v, str) and bool(NUMERIC_RE.match(v)))
+    # `25.0` is 25 (float text); a fractional age is not a whole number: no age
+    df["age"] = [int(float(v)) if ok and v is not None and float(v).is_integer() else None
+                 for v, ok in zip(age, age_ok, strict=True)]
     bools_ok = pd.Series(True, index=raw.index)
     for col in BOOLEAN_COLUMNS:
         bools_ok &= text(raw[col]).isna() | df[col].notna()
@@ -166,6 +180,92 @@ def _month_index(ts: pd.Series) -> pd.Series:
     return ts.dt.year * 12 + ts.dt.month - 1
 
 
+def _age_band(age, edges: tuple[int, ...]) -> tuple[str, int]:
+    """(band, order): `<e0`, `e0-(e1-1)`, ..., `eN+`; `unknown` (last) without an age."""
+    if age is None or pd.isna(age):
+        return "unknown", len(edges) + 2
+    for i, edge in enumerate(edges):
+        if age < edge:
+            return (f"<{edge}" if i == 0 else f"{edges[i - 1]}-{edge - 1}"), i + 1
+    return f"{edges[-1]}+", len(edges) + 1
+
+
+def value_bands(dim: pd.DataFrame, ages: pd.Series, rules: Rules) -> pd.DataFrame:
+    """customer_value_bands: every customer in one band of each band type; customers, buyers,
+    orders, revenue, revenue share within the band type."""
+    d = dim.copy()
+    age = d["customer_id"].map(ages)
+    bands = [_age_band(a, rules.age_band_edges) for a in age]
+    d["age_band"], d["age_band_order"] = [b for b, _ in bands], [o for _, o in bands]
+    low, high = rules.order_value_low_max * _UNITS, rules.order_value_high_min * _UNITS
+    per_order = d["revenue_units"] / d["orders"].where(d["orders"] > 0)
+    d["order_value_bucket"] = np.select(
+        [d["orders"] == 0, per_order < low, per_order < high],
+        ["no_orders", "low", "medium"], "high")
+    d["order_value_bucket_order"] = d["order_value_bucket"].map(
+        {"low": 1, "medium": 2, "high": 3, "no_orders": 4})
+    short, long_ = rules.purchase_interval_short_max_days, rules.purchase_interval_long_min_days
+    gap = d["avg_days_between_orders"]
+    d["purchase_interval_bucket"] = np.select(
+        [d["orders"] == 0, d["orders"] == 1, gap < short, gap <= long_],
+        ["no_orders", "single_order", f"under_{short:g}", f"{short:g}-{long_:g}"],
+        f"over_{long_:g}")
+    d["purchase_interval_bucket_order"] = d["purchase_interval_bucket"].map({
+        "no_orders": 5, "single_order": 4, f"under_{short:g}": 1, f"{short:g}-{long_:g}": 2,
+        f"over_{long_:g}": 3})
+    total_units = int(d["revenue_units"].sum())
+    rows = []
+    for band_type in ("age_band", "order_value_bucket", "purchase_interval_bucket"):
+        for (value, order), g in d.groupby([band_type, f"{band_type}_order"]):
+            units = int(g["revenue_units"].sum())
+            rows.append({
+                "band_type": band_type, "band_value": value, "band_order": int(order),
+                "customers": len(g), "buyers": int((g["orders"] > 0).sum()),
+                "orders": int(g["orders"].sum()), "revenue": units / _UNITS,
+                "revenue_share": rate(units, total_units),
+            })
+    return pd.DataFrame(rows, columns=["band_type", "band_value", "band_order", "customers",
+                                       "buyers", "orders", "revenue", "revenue_share"])
+
+
+def first_orders(orders: pd.DataFrame) -> pd.DataFrame:
+    """Per buyer, the first order: the earliest order_date, ties by the smallest order_id;
+    with `first_order_discounted` (its total_discount_amount > 0; empty means none) and
+    `first_order_month` (first day of its calendar month)."""
+    first = orders.sort_values(["customer_id", "order_date", "order_id"],
+                               kind="mergesort").drop_duplicates("customer_id")
+    out = pd.DataFrame({
+        "customer_id": first["customer_id"].to_numpy(),
+        "first_order_id": first["order_id"].to_numpy(),
+        "first_order_discounted": (first["total_discount_amount"].fillna(0) > 0).to_numpy(),
+        "first_order_month": first["order_date"].dt.to_period("M").dt.to_timestamp().to_numpy(),
+    })
+    return out.reset_index(drop=True)
+
+
+def repeat_purchase_groups(buyers: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group of buyers (one row each, with orders and revenue_units): buyers,
+    repeat_buyers (2+ orders), repeat_purchase_rate, orders, avg_orders_per_buyer, revenue,
+    aov (revenue / orders)."""
+    rows = []
+    for key, g in buyers.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        units, n_orders = int(g["revenue_units"].sum()), int(g["orders"].sum())
+        repeat = int((g["orders"] >= 2).sum())
+        rows.append({
+            **dict(zip(keys, key, strict=True)),
+            "buyers": len(g),
+            "repeat_buyers": repeat,
+            "repeat_purchase_rate": rate(repeat, len(g)),
+            "orders": n_orders,
+            "avg_orders_per_buyer": rate(n_orders, len(g)),
+            "revenue": units / _UNITS,
+            "aov": rate(units / _UNITS, n_orders),
+        })
+    return pd.DataFrame(rows, columns=[*keys, "buyers", "repeat_buyers", "repeat_purchase_rate",
+                                       "orders", "avg_orders_per_buyer", "revenue", "aov"])
+
+
 # --------------------------------------------------------------------------------------------
 # the computation
 # --------------------------------------------------------------------------------------------
@@ -180,6 +280,9 @@ class CustomerReference:
     rfm_segments: pd.DataFrame
     cohort_retention: pd.DataFrame
     kpis: dict
+    discount_repeat: pd.DataFrame
+    value_bands: pd.DataFrame
+    discount_repeat_monthly: pd.DataFrame
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -338,9 +441,22 @@ def compute(raw_dir: str | Path, rules: Rules | None = None,
                                             n_buyers),
     }
 
+    # ---- discounts and repeat purchase ------------------------------------------------------
+    by_first = buyers.merge(first_orders(orders), on="customer_id", how="inner")
+    assert len(by_first) == n_buyers, "every buyer has a first order"
+    discount_repeat = repeat_purchase_groups(by_first, ["first_order_discounted"])
+    discount_repeat_monthly = repeat_purchase_groups(
+        by_first, ["first_order_month", "first_order_discounted"])
+
+    # ---- value bands ------------------------------------------------------------------------
+    bands = value_bands(dim, customers.set_index("customer_id")["age"], rules)
+
     return CustomerReference(
         as_of=as_of, customers=customers, orders=orders, carts=cart_ref, dim_customers=dim,
-        rfm_segments=segments, cohort_retention=retention, kpis=kpis, rules=rules,
+        rfm_segments=segments, cohort_retention=retention, kpis=kpis,
+        discount_repeat=discount_repeat, discount_repeat_monthly=discount_repeat_monthly,
+        value_bands=bands,
+        rules=rules,
     )
 
 

@@ -3,7 +3,9 @@
 It reads the RAW events file (events.csv, every column as text) and recomputes, from the
 business rules of the mart interface (docs/overview.md) with the default vars, what the
 clickstream marts should hold: funnel_kpis, fct_sessions, user_behavior_segments,
-product_performance, brand_performance, category_performance and catalog_completeness.
+product_performance, brand_performance, category_performance, catalog_completeness,
+cart_abandoner_brands, cart_abandoner_categories, funnel_user_cohorts and
+funnel_new_vs_returning.
 It never reads a dbt table, so a comparison with the marts is an independent check of the SQL.
 
 Money is computed in float and rounded to 4 decimals (the project stores decimal(18,4));
@@ -20,6 +22,12 @@ Rules (the project's defaults):
   sessions: (user_id, user_session); events without a session are sessionised per user: a new
   session whenever the gap to the user's previous session-less event is > 30 minutes.
   funnel order: event_time, then stage view < cart < remove_from_cart < purchase.
+  session funnel: sessions with a view, a cart at or after the first view, a purchase at or
+  after such a cart (strict, per session); a session converts with any purchase.
+  cohorts: a user's cohort is the month of their first kept event; stages over all their
+  events. new vs returning: per month of activity, new in the month of the first event.
+  products: recent views / purchases are the events with as_of - 30 days < event_time <= as_of,
+  as_of being the latest kept event; flagged with >= 200 recent views and no recent purchase.
 
 Usage::
 
@@ -33,6 +41,11 @@ Usage::
     ref.brands, ref.categories # brand_performance, category_performance
     ref.completeness           # catalog_completeness
     ref.daily                  # per event_date: viewers, cart_users, purchasers, ...
+    ref.abandoner_brands       # cart_abandoner_brands
+    ref.abandoner_categories   # cart_abandoner_categories
+    ref.user_cohorts           # funnel_user_cohorts
+    ref.session_stages         # funnel_stages, funnel_type session
+    ref.new_vs_returning       # funnel_new_vs_returning
     ref.cleaning               # rows removed per cleaning step
 
 Run as a script to print the kpis of one or more raw folders::
@@ -241,6 +254,11 @@ class FunnelReference:
     categories: pd.DataFrame
     completeness: pd.DataFrame
     daily: pd.DataFrame
+    abandoner_brands: pd.DataFrame
+    abandoner_categories: pd.DataFrame
+    user_cohorts: pd.DataFrame
+    session_stages: pd.DataFrame
+    new_vs_returning: pd.DataFrame
     rules: Rules = field(default_factory=Rules)
 
 
@@ -260,6 +278,85 @@ def _attribute_performance(ev: pd.DataFrame, column: str, total_revenue: float) 
     out = out.sort_values(["revenue", column], ascending=[False, True], kind="mergesort")
     out["revenue_rank"] = np.arange(1, len(out) + 1)
     return out.reset_index(drop=True)
+
+
+def _abandoner_carts(ev: pd.DataFrame, abandoners: set, column: str) -> pd.DataFrame:
+    """What cart abandoners abandon, per value of the cart EVENT's own column (missing ->
+    'unknown'): abandoning users, cart events, carted value (sum of the cart events' prices),
+    value_share of all abandoners' carted value, value_rank (value desc, then name)."""
+    carts = ev[(ev["event_type"] == "cart") & ev["user_id"].isin(abandoners)]
+    out = pd.DataFrame({column: _or_unknown(carts[column]), "user_id": carts["user_id"],
+                        "price": carts["price"]}).groupby(column).agg(
+        abandoning_users=("user_id", "nunique"),
+        cart_events=("user_id", "size"),
+        carted_value=("price", "sum"),
+    ).reset_index()
+    out["carted_value"] = money(out["carted_value"])
+    total = float(money(carts["price"].sum()))
+    out["value_share"] = out["carted_value"] / total if total else None
+    out = out.sort_values(["carted_value", column], ascending=[False, True], kind="mergesort")
+    out["value_rank"] = np.arange(1, len(out) + 1)
+    return out.reset_index(drop=True)
+
+
+def _month(t: pd.Series) -> pd.Series:
+    """First day of the calendar month of each timestamp."""
+    return t.dt.to_period("M").dt.to_timestamp()
+
+
+def user_cohorts(ev: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
+    """funnel_user_cohorts: per cohort (month of the user's first event), funnel type and
+    stage, the users reaching the stage over all their events; conversion from the previous
+    stage and share of the first (None over 0)."""
+    u = users.set_index("user_id")
+    cohort = _month(ev.groupby("user_id")["event_time"].min()).reindex(u.index)
+    reached = {
+        ("open", "view"): u["views"] > 0, ("open", "cart"): u["carts"] > 0,
+        ("open", "purchase"): u["purchases"] > 0,
+        ("strict", "view"): u["views"] > 0, ("strict", "cart"): u["strict_cart"],
+        ("strict", "purchase"): u["strict_purchase"],
+    }
+    rows = []
+    for month in sorted(cohort.unique()):
+        members = cohort == month
+        for funnel_type in ("open", "strict"):
+            counts = [int((reached[(funnel_type, stage)] & members).sum())
+                      for stage in ("view", "cart", "purchase")]
+            for order, (stage, n) in enumerate(zip(("view", "cart", "purchase"), counts,
+                                                   strict=True), start=1):
+                rows.append({
+                    "cohort_month": month, "funnel_type": funnel_type, "stage": stage,
+                    "stage_order": order, "users": n,
+                    "conversion_from_previous": rate(n, counts[order - 2]) if order > 1
+                    else None,
+                    "share_of_first_stage": rate(n, counts[0]),
+                })
+    return pd.DataFrame(rows)
+
+
+def new_vs_returning(ev: pd.DataFrame) -> pd.DataFrame:
+    """funnel_new_vs_returning: per calendar month and user type (new: the month of the user's
+    first event; returning: a later month), the users active in the month and those with a
+    view / cart / purchase event in it, and the open rates."""
+    month = _month(ev["event_time"])
+    first = month.groupby(ev["user_id"]).transform("min")
+    frame = pd.DataFrame({
+        "event_month": month, "user_id": ev["user_id"],
+        "user_type": np.where(month == first, "new", "returning"),
+        "view": ev["event_type"] == "view", "cart": ev["event_type"] == "cart",
+        "purchase": ev["event_type"] == "purchase",
+    })
+    per_user = frame.groupby(["event_month", "user_type", "user_id"])[
+        ["view", "cart", "purchase"]].any().reset_index()
+    out = per_user.groupby(["event_month", "user_type"]).agg(
+        users=("user_id", "size"), viewers=("view", "sum"), cart_users=("cart", "sum"),
+        purchasers=("purchase", "sum")).reset_index()
+    out["view_to_cart_user_rate"] = [rate(c, v) for c, v in
+                                     zip(out["cart_users"], out["viewers"], strict=True)]
+    out["cart_to_purchase_user_rate"] = [rate(p, c) for p, c in
+                                         zip(out["purchasers"], out["cart_users"], strict=True)]
+    out["user_conversion_rate"] = out["purchasers"] / out["users"]
+    return out
 
 
 def _mode(ev: pd.DataFrame, column: str) -> pd.Series:
@@ -337,6 +434,12 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
         "overall_funnel_conversion": rate(purchasers, viewers),
         "strict_view_to_cart_rate": rate(strict_cart_users, viewers),
         "strict_cart_to_purchase_rate": rate(strict_purchasers, strict_cart_users),
+        # sessions: any purchase converts a session; the session funnel is in order
+        "session_conversion_rate": rate(int((sessions["purchases"] > 0).sum()), len(sessions)),
+        "session_view_to_cart_rate": rate(int(sessions["strict_cart"].sum()),
+                                          int((sessions["views"] > 0).sum())),
+        "session_cart_to_purchase_rate": rate(int(sessions["strict_purchase"].sum()),
+                                              int(sessions["strict_cart"].sum())),
         # not mart columns: the strict counts behind the strict rates
         "strict_cart_users": strict_cart_users,
         "strict_purchasers": strict_purchasers,
@@ -358,6 +461,16 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
         p["product_viewers"] > 0)
     p["is_high_view_zero_purchase"] = (p["views"] >= rules.zero_purchase_min_views) & (
         p["purchases"] == 0)
+    # the last zero_purchase_window_days before as_of (the latest kept event, no as_of var):
+    # as_of - window < event_time <= as_of
+    as_of = ev["event_time"].max()
+    window = pd.Timedelta(days=rules.zero_purchase_window_days)
+    recent = ev[(ev["event_time"] > as_of - window) & (ev["event_time"] <= as_of)]
+    for column, event_type in (("recent_views", "view"), ("recent_purchases", "purchase")):
+        counts = recent[recent["event_type"] == event_type].groupby("product_id").size()
+        p[column] = counts.reindex(p.index).fillna(0).astype("int64")
+    p["is_recent_high_view_zero_purchase"] = (
+        (p["recent_views"] >= rules.zero_purchase_min_views) & (p["recent_purchases"] == 0))
     p["category_code"] = _or_unknown(_mode(ev, "category_code").reindex(p.index))
     p["brand"] = _or_unknown(_mode(ev, "brand").reindex(p.index))
     products = p.reset_index().sort_values("product_id").reset_index(drop=True)
@@ -389,12 +502,36 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
     }).fillna(0).astype("int64")
     daily["cart_to_purchase_user_rate"] = (daily["purchasers"] / daily["cart_users"]).where(
         daily["cart_users"] > 0)
+    # sessions with an event on the day, and those with a purchase event on the day
+    daily["sessions"] = day.groupby("event_date")["session_key"].nunique()
+    daily["purchase_sessions"] = day[t == "purchase"].groupby("event_date")[
+        "session_key"].nunique().reindex(daily.index).fillna(0).astype("int64")
+    daily["session_conversion_rate"] = daily["purchase_sessions"] / daily["sessions"]
     daily = daily.reset_index()
+
+    # ---- the session funnel (funnel_stages, funnel_type session) ------------------------
+    counts = [int((sessions["views"] > 0).sum()), int(sessions["strict_cart"].sum()),
+              int(sessions["strict_purchase"].sum())]
+    session_stages = pd.DataFrame([
+        {"funnel_type": "session", "stage": stage, "stage_order": i + 1, "users": n,
+         "conversion_from_previous": rate(n, counts[i - 1]) if i else None,
+         "share_of_first_stage": rate(n, counts[0])}
+        for i, (stage, n) in enumerate(zip(("view", "cart", "purchase"), counts, strict=True))])
+
+    # ---- what cart abandoners abandon ----------------------------------------------------
+    # cart abandoners: a cart event and no purchase event (the behaviour segment)
+    abandoners = set(users.loc[(users["carts"] > 0) & (users["purchases"] == 0), "user_id"])
+    abandoner_brands = _abandoner_carts(ev, abandoners, "brand")
+    abandoner_categories = _abandoner_carts(ev, abandoners, "category_code")
 
     return FunnelReference(
         events=ev, cleaning=cleaning, kpis=kpis, sessions=sessions, users=users,
         products=products, brands=brands, categories=categories, completeness=completeness,
-        daily=daily, rules=rules,
+        daily=daily, abandoner_brands=abandoner_brands,
+        abandoner_categories=abandoner_categories,
+        user_cohorts=user_cohorts(ev, users), new_vs_returning=new_vs_returning(ev),
+        session_stages=session_stages,
+        rules=rules,
     )
 
 
