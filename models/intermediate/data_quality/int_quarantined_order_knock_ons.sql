@@ -37,9 +37,10 @@ effects as (
         'return_of_quarantined_order' as check_name,
         count(*) as rows_affected
     from {{ ref('valid_ecom__returns') }}
-    where order_id in (
-        select quarantined_order_ids.order_id from quarantined_order_ids
-    )
+    where
+        order_id in (
+            select quarantined_order_ids.order_id from quarantined_order_ids
+        )
     union all
     select
         'return_items' as source_table,
