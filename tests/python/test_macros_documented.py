@@ -1,6 +1,5 @@
 """Every macro of the project (macros/**/*.sql, dispatched variants included) and
-every generic test (tests/generic/*.sql, the macro test_<name>) and every
-materialization (the macro materialization_<name>_<adapter>) is documented in
+every generic test (tests/generic/*.sql, the macro test_<name>) is documented in
 macros/_macros.yml: it has a description, each argument of its signature has a
 type and a description, and no argument is documented that the macro does not have.
 
@@ -17,11 +16,7 @@ import pytest
 
 from conftest import run_dbt
 
-# a materialization (`{% materialization unit, adapter='spark' %}`) has no arguments
-HEADER = re.compile(
-    r"\{%-?\s*(?:(?:macro|test)\s+\w+\s*\((.*?)\)|materialization\s+[\w\s,='\"]+?)\s*-?%\}",
-    re.DOTALL,
-)
+HEADER = re.compile(r"\{%-?\s*(?:macro|test)\s+\w+\s*\((.*?)\)\s*-?%\}", re.DOTALL)
 # quoted strings and bracketed values, so that a default such as ['a', 'b'] adds no comma
 DEFAULT_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
 
@@ -42,7 +37,7 @@ def signature(macro: dict) -> list[str]:
     """The argument names of a macro, from the header of its code."""
     header = HEADER.search(macro["macro_sql"])
     assert header, f"no macro or test header in {macro['original_file_path']}"
-    arguments = DEFAULT_VALUES.sub("", header.group(1) or "")
+    arguments = DEFAULT_VALUES.sub("", header.group(1))
     return [a.split("=")[0].strip() for a in arguments.split(",") if a.strip()]
 
 
