@@ -15,13 +15,14 @@ export DUCKDB_PATH ?= warehouse/ecommerce_behavior.duckdb
 export DUCKDB_BUILD_PATH ?= warehouse/build/ecommerce_behavior.duckdb
 export DBT_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help venv build test dbt-build lint pytest docs sample bench spark-test dashboards bi-test clean
+.PHONY: help venv build test dbt-build lint pytest docs sample bench spark-test spark-cluster-test dashboards bi-test clean
 
 help:
 	@echo "make build   create .venv, build and test the committed sample (or RAW_PATH=DIR), publish the marts"
 	@echo "make test    dbt build (models + tests), sqlfluff and ruff lint, pytest"
 	@echo "make docs    dbt docs generate into a static site (site/index.html)"
 	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
+	@echo "make spark-cluster-test  the same on a local Spark cluster (master, worker, Thrift server)"
 	@echo "make dashboards  Superset on 127.0.0.1:8088 with the four growth dashboards (after make build)"
 	@echo "make bi-test  the dashboards checked against the marts and rendered in headless Chromium"
 	@echo "make sample  regenerate the committed sample in data/sample (generator, fixed seed)"
@@ -71,6 +72,12 @@ sample: venv
 # (tests/spark) against DuckDB. docs/spark.md.
 spark-test:
 	bash scripts/spark_test.sh
+
+# A Spark standalone cluster on 127.0.0.1 (master, worker, Thrift server; own venv
+# .venv-spark-cluster), dbt build --target spark_cluster, the parity test, everything
+# stopped by pid. docs/spark.md, "On a Spark cluster".
+spark-cluster-test:
+	bash scripts/spark_cluster_test.sh
 
 # Superset dashboards (docs/dashboards.md): own venv .venv-superset (bi/superset/requirements.txt),
 # the published $(DUCKDB_PATH) read-only, served on 127.0.0.1:$(SUPERSET_PORT); log in admin / admin.

@@ -15,55 +15,26 @@
 # Needs Python 3.11 and Java 17 (pyspark 3.5). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PROJECT_DIR="$PWD"
-
-PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+# shellcheck source=scripts/spark_lib.sh
+source scripts/spark_lib.sh
 VENV="${SPARK_VENV:-.venv-spark}"
 BIN="$VENV/bin"
 
-# Spark binds its driver to this address (no network lookup of the host name).
-export SPARK_LOCAL_IP=127.0.0.1
-export TZ=UTC
-export DO_NOT_TRACK=1
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false
-export DBT_PROFILES_DIR="$PROJECT_DIR"
-export DBT_PROJECT_DIR="$PROJECT_DIR"
-export DBT_THREADS="${DBT_THREADS:-2}"
 export SPARK_STATE_DIR="${SPARK_STATE_DIR:-$PROJECT_DIR/warehouse/spark}"
 # dbt's artefacts of the Spark build stay apart from the DuckDB build's target/
 export SPARK_DBT_TARGET_PATH="${SPARK_DBT_TARGET_PATH:-target/spark}"
 
-seconds() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }'; }
-
-command -v java >/dev/null || { echo "spark-test: Java 17 is required (java not found)" >&2; exit 1; }
-"$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+require_java_and_python spark-test
 
 # 1. the venv
-if [[ ! -f "$VENV/.installed" || requirements-spark.txt -nt "$VENV/.installed" ]]; then
-    start=$(seconds)
-    test -x "$BIN/python" || "$PYTHON" -m venv "$VENV"
-    mkdir -p logs
-    "$BIN/python" -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt \
-        > logs/spark_pip_install.log 2>&1 || { cat logs/spark_pip_install.log >&2; exit 1; }
-    touch "$VENV/.installed"
-    echo "spark-test: installed $VENV in $(elapsed "$start") s"
-fi
+install_venv spark "$VENV" requirements-spark.txt
 
 # 2. Spark's local state
 rm -rf "$SPARK_STATE_DIR" metastore_db spark-warehouse derby.log
 mkdir -p "$SPARK_STATE_DIR/conf"
 # Spark's own log: errors only (its INFO/WARN lines would bury dbt's output)
 export SPARK_CONF_DIR="$SPARK_STATE_DIR/conf"
-cat > "$SPARK_CONF_DIR/log4j2.properties" <<'EOF'
-rootLogger.level = error
-rootLogger.appenderRef.stderr.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n%ex
-EOF
+write_log4j "$SPARK_CONF_DIR/log4j2.properties" error
 
 # 3. build and test on Spark
 start=$(seconds)

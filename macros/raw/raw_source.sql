@@ -13,11 +13,11 @@
 {#- The folder a family's raw files are read from; none in warehouse mode. -#}
 {% macro raw_folder(family) %}
     {%- if var('raw_path', none) is not none -%}
-        {{ return(var('raw_path') | string) }}
+        {{ return(server_raw_folder(var('raw_path') | string)) }}
     {%- elif var(family ~ '_source_schema', none) is not none -%}
         {{ return(none) }}
     {%- else -%}
-        {{ return(committed_sample_folder()) }}
+        {{ return(server_raw_folder(committed_sample_folder())) }}
     {%- endif -%}
 {% endmacro %}
 

@@ -5,6 +5,8 @@
     header, RFC 4180 quotes, quoted line breaks, every column as text; parquet:
     a view casting its columns to text), replaced on every run. The check of
     a file's columns reads it through a temporary view `raw_file__<name>`.
+    Statements without a result go through spark_execute (macros/spark/cluster.sql):
+    over a Thrift server run_query fails on them.
 -#}
 
 {#-
@@ -17,7 +19,7 @@
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {%- set folder = raw_folder(raw_contract()[table_name]['family']) -%}
     {%- set view = 'raw_files__' ~ table_name -%}
-    {%- do run_query(
+    {%- do spark_execute(
         "create or replace temporary view " ~ view ~ " using binaryFile options ("
         ~ "path '" ~ folder ~ "', "
         ~ "pathGlobFilter '" ~ table_name ~ ".{" ~ raw_file_extensions() | join(',') ~ "}', "
@@ -69,7 +71,7 @@
 {#- Create (or replace) the temporary view over a raw file; returns its name. -#}
 {% macro spark_raw_file_view(path) %}
     {%- set view = 'raw_file__' ~ path.split('/')[-1].replace('.', '_') -%}
-    {%- do run_query("create or replace temporary view " ~ view ~ " " ~ spark_raw_file_options(path)) -%}
+    {%- do spark_execute("create or replace temporary view " ~ view ~ " " ~ spark_raw_file_options(path)) -%}
     {{ return(view) }}
 {% endmacro %}
 
@@ -121,9 +123,9 @@
         {%- for column in columns -%}
             {%- do text_columns.append("cast(" ~ column ~ " as string) as " ~ column) -%}
         {%- endfor -%}
-        {%- do run_query("create view " ~ relation ~ " as select " ~ text_columns | join(', ')
+        {%- do spark_execute("create view " ~ relation ~ " as select " ~ text_columns | join(', ')
             ~ " from parquet.`" ~ path ~ "`") -%}
     {%- else -%}
-        {%- do run_query("create table " ~ relation ~ " " ~ spark_raw_file_options(path)) -%}
+        {%- do spark_execute("create table " ~ relation ~ " " ~ spark_raw_file_options(path)) -%}
     {%- endif -%}
 {% endmacro %}

@@ -1,4 +1,5 @@
-"""Spark = DuckDB: the project built on Spark (dbt-spark, `method: session`)
+"""Spark = DuckDB: the project built on Spark (dbt-spark, `method: session`, or a
+cluster through its Thrift server, `method: thrift`)
 gives the same rows as on DuckDB.
 
 - every mart (and the incremental int_events_sessionized) of the Spark build of
@@ -21,8 +22,14 @@ duckdb client. The Spark build of spark_test.sh is read through pyspark, with a
 SparkSession on its warehouse folder and Derby metastore (the dbt process has
 exited, so the embedded metastore is free); the other Spark builds of this file
 have their own state folders and are read as the parquet folders of their
-tables. Rows are compared as Python values (no pandas or csv export in
-between, so types cannot be blurred): each table's rows are sorted by all
+tables. The build of spark_cluster_test.sh (`make spark-cluster-test`, target
+spark_cluster, through a Thrift server that still holds its metastore) is read
+the same way, as the parquet folders of its warehouse: SPARK_PARITY_CLUSTER_STATE
+names the cluster's state folder, and the script runs only the tests of the
+committed sample (the others build on the session target).
+
+Rows are compared as Python values (no pandas or csv export in between, so
+types cannot be blurred): each table's rows are sorted by all
 columns, then compared value by value. Text, booleans, dates and timestamps
 must be equal; two decimals exactly equal; other numbers (a double on one side,
 a decimal or an integer on the other) equal within a relative 1e-9.
@@ -223,31 +230,50 @@ def spark_state_dir(tmp_path_factory) -> Path:
     return spark_build(workdir / "state", workdir)
 
 
+# The state folder (warehouse and metastore) of make spark-cluster-test's build.
+CLUSTER_STATE = os.environ.get("SPARK_PARITY_CLUSTER_STATE")
+
+
 @pytest.fixture(scope="session")
-def spark(spark_state_dir):
+def spark(request):
     from pyspark.sql import SparkSession
 
-    # the warehouse and metastore of the sample build, as profiles.yml's spark output
-    session = (
+    builder = (
         SparkSession.builder.appName("spark_parity")
-        .enableHiveSupport()
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.warehouse.dir", str(spark_state_dir / "spark-warehouse"))
-        .config(
-            "spark.hadoop.javax.jdo.option.ConnectionURL",
-            f"jdbc:derby:;databaseName={spark_state_dir / 'metastore_db'};create=false",
-        )
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_state_dir}")
-        .getOrCreate()
     )
+    if not CLUSTER_STATE:
+        # the warehouse and metastore of the sample build, as profiles.yml's spark output
+        state_dir = request.getfixturevalue("spark_state_dir")
+        builder = (
+            builder.enableHiveSupport()
+            .config("spark.sql.warehouse.dir", str(state_dir / "spark-warehouse"))
+            .config(
+                "spark.hadoop.javax.jdo.option.ConnectionURL",
+                f"jdbc:derby:;databaseName={state_dir / 'metastore_db'};create=false",
+            )
+            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={state_dir}")
+        )
+    session = builder.getOrCreate()
     yield session
     session.stop()
 
 
+def read_cluster_sample(spark, state_dir: Path) -> Tables:
+    """The marts (every table folder of marts.db) and the incremental model of the
+    cluster's build, read as parquet folders (the Thrift server holds its metastore)."""
+    marts = state_dir / "spark-warehouse" / "marts.db"
+    assert marts.is_dir(), f"no Spark cluster build in {state_dir}"
+    tables = [("marts", p.name) for p in sorted(marts.iterdir()) if p.is_dir()]
+    return read_spark_files(spark, state_dir, [*tables, INCREMENTAL])
+
+
 @pytest.fixture(scope="session")
 def spark_sample(spark) -> Tables:
+    if CLUSTER_STATE:
+        return read_cluster_sample(spark, Path(CLUSTER_STATE))
     tables = {}
     for row in spark.sql("show tables in marts").collect():
         if not row.isTemporary:
