@@ -423,9 +423,14 @@ def test_empty_events_file_builds_with_zero_counts_and_a_warning(tmp_path):
         "strict_cart_users", "strict_purchasers", "purchasers_without_cart",
     ]
     assert {c: kpis[c] for c in counts} == dict.fromkeys(counts, 0)
-    rates = ["aov", "user_conversion_rate", "view_to_cart_user_rate", "overall_funnel_conversion"]
+    rates = ["aov", "user_conversion_rate", "view_to_cart_user_rate", "overall_funnel_conversion",
+             "session_conversion_rate", "session_view_to_cart_rate"]
     assert all(pd.isna(kpis[c]) for c in rates)  # zero denominators: null, the documented rule
-    assert build.query("select sum(users), count(*) from marts.funnel_stages") == [(0, 6)]
+    # every stage of the open, strict and session funnels, each with 0
+    assert build.query(
+        "select funnel_type, count(*), sum(users) from marts.funnel_stages"
+        " group by funnel_type order by funnel_type"
+    ) == [("open", 3, 0), ("session", 3, 0), ("strict", 3, 0)]
     assert build.query(
         "select count(*) from marts.catalog_completeness"
         " where events_missing = 0 and purchases_missing = 0 and revenue_missing = 0"
