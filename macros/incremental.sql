@@ -93,20 +93,24 @@
 
 
 {#-
-    The events a model incremental by user reads: all of int_events_sessionized
-    on a full build; in an incremental run, only the events of the users with
-    events in the window (a subquery, usable wherever a relation is).
+    The events a model incremental by user reads, as {cte, relation}: on a full
+    build no CTE and all of int_events_sessionized; in an incremental run a CTE
+    `window_events` holding the events of the users with events in the window,
+    and its name. The model puts `cte` first in its WITH clause and reads
+    `relation` wherever it reads events: the window users' events are found
+    once per query (DuckDB materialises a CTE read more than once; a subquery
+    repeated in each read scanned every event each time, DECISIONLOG P9).
 -#}
 {% macro events_of_users_in_window(time_column) -%}
     {%- if is_incremental() -%}
-        {%- set events -%}
-            (
+        {%- set cte -%}
+            window_events as (
                 select * from {{ ref('int_events_sessionized') }}
                 where user_id in ({{ users_with_events_in_window(time_column) }})
-            )
+            ),
         {%- endset -%}
-        {{ return(events) }}
+        {{ return({'cte': cte, 'relation': 'window_events'}) }}
     {%- else -%}
-        {{ return(ref('int_events_sessionized')) }}
+        {{ return({'cte': '', 'relation': ref('int_events_sessionized')}) }}
     {%- endif -%}
 {%- endmacro %}

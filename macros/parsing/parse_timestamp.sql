@@ -128,3 +128,30 @@
 {% macro default__timestamp_minus_minutes(timestamp, minutes) -%}
     {{ not_supported_on_adapter('timestamp_minus_minutes') }}
 {%- endmacro %}
+
+
+{#-
+    A raw timestamp written exactly in the canonical export form
+    `YYYY-MM-DD HH:MM:SS UTC`, read cheaply; null for any other text. For such
+    text it is the time parse_timestamp gives (UTC, no offset to apply), so a
+    model may use it to leave out rows before parsing them in full. The text
+    must come back unchanged when the time is written in that form again, so
+    lenient readings (one-digit months, padded or extra digits) are null and go
+    through parse_timestamp. Engines without a cheap strict parse return null
+    (no shortcut).
+-#}
+{% macro canonical_utc_timestamp(column) -%}
+    {{ return(adapter.dispatch('canonical_utc_timestamp', 'ecommerce_behavior')(column)) }}
+{%- endmacro %}
+
+{% macro default__canonical_utc_timestamp(column) -%}
+    cast(null as {{ api.Column.translate_type('timestamp') }})
+{%- endmacro %}
+
+{% macro duckdb__canonical_utc_timestamp(column) -%}
+    {%- set form = "'%Y-%m-%d %H:%M:%S UTC'" -%}
+    case
+        when strftime(try_strptime({{ column }}, {{ form }}), {{ form }}) = {{ column }}
+            then try_strptime({{ column }}, {{ form }})
+    end
+{%- endmacro %}

@@ -32,6 +32,7 @@ CLICKSTREAM_TABLES = [
     ("marts", "user_behavior_segments"),
     ("marts", "behavior_segment_summary"),
     ("marts", "product_performance"),
+    ("intermediate", "int_event_users_grouped_by_time_bucket"),
     ("marts", "activity_patterns"),
     ("marts", "data_quality_audit"),
 ]

@@ -5,9 +5,11 @@
 -- Incremental runs rebuild the users with events in the window
 -- (macros/incremental.sql).
 {{ config(**incremental_by_user_config()) }}
-{%- set events = events_of_users_in_window('last_event_at') %}
+{%- set window = events_of_users_in_window('last_event_at') %}
 
-with sessions as (
+with {{ window.cte }}
+
+sessions as (
     select * from {{ ref('int_sessions_aggregated') }}
     {% if is_incremental() -%}
     where user_id in ({{ users_with_events_in_window('last_event_at') }})
@@ -15,7 +17,7 @@ with sessions as (
 ),
 
 users as (
-    {{ funnel_stages_by(events, 'user_id') }}
+    {{ funnel_stages_by(window.relation, 'user_id') }}
 ),
 
 user_sessions as (

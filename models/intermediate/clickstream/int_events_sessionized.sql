@@ -11,8 +11,11 @@
     written), so the result equals a full refresh.
 -#}
 
-with clean_events as (select * from {{ ref('valid_clickstream__events') }}),
+{#- read twice in an incremental run: from the relation, not a CTE (DuckDB
+    would materialise a CTE of every clean event; DECISIONLOG P5) -#}
+{%- set clean_events = ref('valid_clickstream__events') %}
 
+with
 {% if is_incremental() %}
 window_start as (
     select {{ incremental_window_start('event_date') }} as first_day
@@ -20,7 +23,7 @@ window_start as (
 
 new_events as (
     select clean_events.*
-    from clean_events
+    from {{ clean_events }} as clean_events
     cross join window_start
     where clean_events.event_date >= window_start.first_day
 ),
@@ -28,7 +31,7 @@ new_events as (
 -- earlier session-less events of users with session-less events to rebuild
 sessionless_history as (
     select clean_events.*
-    from clean_events
+    from {{ clean_events }} as clean_events
     cross join window_start
     where
         clean_events.event_date < window_start.first_day
@@ -47,7 +50,7 @@ events as (
 ),
 {% else %}
 events as (
-    select * from clean_events
+    select * from {{ clean_events }}
 ),
 {% endif %}
 

@@ -5,10 +5,12 @@
 -- fct_sessions and by int_event_users_aggregated.
 -- Incremental runs rebuild all sessions of the users with events in the window
 -- (macros/incremental.sql).
-{%- set events = events_of_users_in_window('ended_at') %}
+{%- set window = events_of_users_in_window('ended_at') %}
 
-with sessions as (
-    {{ funnel_stages_by(events, 'session_key', ['user_id', 'user_session']) }}
+with {{ window.cte }}
+
+sessions as (
+    {{ funnel_stages_by(window.relation, 'session_key', ['user_id', 'user_session']) }}
 ),
 
 final as (
