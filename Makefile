@@ -91,7 +91,7 @@ bi-test:
 	$(PYTHON) scripts/superset.py bi-test
 
 # Benchmark (benchmarks/results.md, results.png). The committed results add 100M events
-# (about 50 min, 12GB for DuckDB): BENCH_ARGS="--tiers 1M,10M,100M --large-memory-limit 12GB".
+# (over 50 min, the profile's DuckDB memory limit): BENCH_ARGS="--tiers 1M,10M,100M".
 BENCH_ARGS ?= --tiers 1M,10M --runs 3
 bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)

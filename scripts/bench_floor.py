@@ -131,7 +131,7 @@ def main() -> int:
     args = parser.parse_args()
     # the same resources as the dbt build (profiles.yml): memory cap and spill directory
     con = duckdb.connect(args.db, config={
-        "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "3GB"),
+        "memory_limit": os.environ.get("DUCKDB_MEMORY_LIMIT", "50%"),
         "temp_directory": os.environ.get("DUCKDB_TEMP_DIRECTORY", "warehouse/duckdb_tmp"),
         "preserve_insertion_order": False,
     })
