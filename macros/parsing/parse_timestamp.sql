@@ -13,7 +13,10 @@
     {%- set local_time = try_cast(
         "replace(" ~ timestamp_text_part(column, 'local') ~ ", 'T', ' ')",
         api.Column.translate_type('timestamp')) -%}
+    {#- the canonical export form first: it reads the same, for less (P9) #}
     case
+        when {{ canonical_utc_timestamp(column) }} is not null
+            then {{ canonical_utc_timestamp(column) }}
         when {{ zone }} = ''
             then {{ local_time_to_utc(local_time, raw_timezone()) }}
         else {{ timestamp_minus_minutes(local_time, time_zone_offset_minutes(zone)) }}

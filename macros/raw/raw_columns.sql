@@ -16,6 +16,10 @@
     copies (every contract column equal, blanks included).
 -#}
 {% macro exact_copy_number(table_name) -%}
+    {{ return(adapter.dispatch('exact_copy_number', 'ecommerce_behavior')(table_name)) }}
+{%- endmacro %}
+
+{% macro default__exact_copy_number(table_name) -%}
     {#- the order is irrelevant among identical rows; some engines require one -#}
     row_number() over (
         partition by
@@ -23,6 +27,17 @@
             raw_{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
         order by raw_{{ raw_column_names(table_name)[0] }}
+    )
+{%- endmacro %}
+
+{% macro duckdb__exact_copy_number(table_name) -%}
+    {#- DuckDB numbers rows without an order: sorting identical rows cost a
+        quarter of the window at 10M events (DECISIONLOG P9) -#}
+    row_number() over (
+        partition by
+        {%- for column in raw_column_names(table_name) %}
+            raw_{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     )
 {%- endmacro %}
 

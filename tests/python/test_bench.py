@@ -81,6 +81,8 @@ def test_floor_peer_and_incremental_agree_with_the_build(results):
     text = (results / "results.md").read_text()
     assert "the floor's KPIs equal the build's funnel_kpis: yes; the peer's: yes" in text
     assert "the incremental run's marts equal the full build's: yes" in text
+    assert "it kept dbt's partial parse (same vars, database and target folder" in text
+    assert "target folder as the build before it): yes." in text
 
 
 def test_the_memory_limit_and_the_spill_files_are_reported(results):
@@ -93,10 +95,11 @@ def test_spill_folders_and_the_clickstream_database_are_removed(results):
     tier = results / "work" / "tier_20000"
     kept = {p.relative_to(tier).as_posix() for p in tier.rglob("*")}
     # --keep-data keeps the databases of the incremental comparison
-    assert {"raw/events.parquet", "build/warehouse.duckdb", "full_plus/warehouse.duckdb",
-            "raw_plus_day/events.parquet"} <= kept
+    assert {"raw/events.parquet", "build/warehouse.duckdb",
+            "full_plus/warehouse.duckdb"} <= kept
     left = {p for p in kept if p.split("/")[-1] in ("duckdb_tmp", "floor_tmp")
-            or p.startswith(("click", "raw_plus_day_day"))}
+            or p.startswith(("click", "one_more_day", "snapshot"))
+            or p.endswith(".appending")}
     assert left == set()
 
 
@@ -187,3 +190,13 @@ def test_a_command_past_the_memory_cap_is_stopped():
     hog = [sys.executable, "-c", "x = bytearray(400 * 2**20); import time; time.sleep(30)"]
     with pytest.raises(bench.MemoryCapExceeded):
         bench.run_measured(hog, memory_cap=100 * 2**20)
+
+
+def test_a_daily_run_that_parsed_the_whole_project_again_is_reported(tmp_path):
+    log = tmp_path / "dbt.log"
+    kept = "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed."
+    reparsed = "Unable to do partial parsing because a project config has changed"
+    log.write_text(f"Running with dbt=1.11\n{reparsed}\nRunning with dbt=1.11\n{kept}\n")
+    assert bench.kept_partial_parse(log)
+    log.write_text(f"Running with dbt=1.11\n{kept}\nRunning with dbt=1.11\n{reparsed}\n")
+    assert not bench.kept_partial_parse(log)

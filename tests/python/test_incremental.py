@@ -33,7 +33,9 @@ CLICKSTREAM_TABLES = [
     ("marts", "behavior_segment_summary"),
     ("marts", "product_performance"),
     ("intermediate", "int_event_users_grouped_by_time_bucket"),
+    ("intermediate", "int_product_viewers"),
     ("marts", "activity_patterns"),
+    ("marts", "funnel_new_vs_returning"),
     ("marts", "data_quality_audit"),
 ]
 

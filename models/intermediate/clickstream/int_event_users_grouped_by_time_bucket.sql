@@ -21,7 +21,7 @@ bucketed as (
         event_type,
         event_time,
         revenue
-    from {{ window.relation }} as events
+    from {{ window.relation }}
     union all
     select
         user_id,
@@ -39,7 +39,7 @@ bucketed as (
         event_type,
         event_time,
         revenue
-    from {{ window.relation }} as events
+    from {{ window.relation }}
     union all
     select
         user_id,
@@ -52,7 +52,7 @@ bucketed as (
         event_type,
         event_time,
         revenue
-    from {{ window.relation }} as events
+    from {{ window.relation }}
 ),
 
 final as (

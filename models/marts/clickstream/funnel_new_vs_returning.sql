@@ -1,20 +1,19 @@
 -- One row per (event_month, user_type): the month's funnel for new users (their
 -- first event is in that month) and returning users (active in the month, first
 -- seen in an earlier one). A user counts at a stage with an event of that type in
--- the month (open funnel).
-with events as (select * from {{ ref('int_events_sessionized') }}),
-
-users as (select * from {{ ref('int_event_users_aggregated') }}),
+-- the month (open funnel). A user's months are their month buckets in
+-- int_event_users_grouped_by_time_bucket (one row per user and month).
+with users as (select * from {{ ref('int_event_users_aggregated') }}),
 
 user_months as (
     select
         user_id,
-        event_month,
-        max(case when event_type = 'view' then 1 else 0 end) as has_viewed,
-        max(case when event_type = 'cart' then 1 else 0 end) as has_carted,
-        max(case when event_type = 'purchase' then 1 else 0 end) as has_purchased
-    from events
-    group by user_id, event_month
+        cast({{ dbt.concat(['bucket', "'-01'"]) }} as date) as event_month,
+        case when views > 0 then 1 else 0 end as has_viewed,
+        case when carts > 0 then 1 else 0 end as has_carted,
+        case when purchases > 0 then 1 else 0 end as has_purchased
+    from {{ ref('int_event_users_grouped_by_time_bucket') }}
+    where time_grain = 'month'
 ),
 
 typed as (

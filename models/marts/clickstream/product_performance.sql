@@ -14,15 +14,13 @@ with product_events as (
 
 attributes as (select * from {{ ref('int_products_attributed') }}),
 
-product_users as (
+product_viewers as (
     select
         product_id,
-        user_id,
-        max(case when event_type = 'view' then 1 else 0 end) = 1 as has_viewed,
-        max(case when event_type = 'purchase' then 1 else 0 end) = 1
-            as has_purchased
-    from {{ ref('int_events_sessionized') }}
-    group by product_id, user_id
+        count(*) as viewers,
+        count(case when has_purchased then 1 end) as viewers_who_purchased
+    from {{ ref('int_product_viewers') }}
+    group by product_id
 ),
 
 latest_event as (
@@ -52,16 +50,6 @@ recent_product_events as (
     group by events.product_id
 ),
 
-product_viewers as (
-    select
-        product_id,
-        count(case when has_viewed then 1 end) as viewers,
-        count(case when has_viewed and has_purchased then 1 end)
-            as viewers_who_purchased
-    from product_users
-    group by product_id
-),
-
 final as (
     select
         product_events.product_id,
@@ -71,7 +59,8 @@ final as (
         product_events.carts,
         product_events.purchases,
         product_events.revenue,
-        product_viewers.viewers,
+        -- products nobody viewed have no viewer rows
+        coalesce(product_viewers.viewers, 0) as viewers,
         {{ ratio('product_viewers.viewers_who_purchased', 'product_viewers.viewers') }}
             as view_to_purchase_rate,
         product_events.views >= {{ var('zero_purchase_min_views') }}
@@ -83,7 +72,7 @@ final as (
         and coalesce(recent_product_events.recent_purchases, 0) = 0
             as is_recent_high_view_zero_purchase
     from product_events
-    inner join product_viewers
+    left join product_viewers
         on product_events.product_id = product_viewers.product_id
     left join attributes
         on product_events.product_id = attributes.product_id

@@ -64,7 +64,11 @@ checked as (
             when price <= 0 then 'non_positive_price'
             when {{ is_implausible('price', 'unit_price') }}
                 then 'implausible_price'
-            when {{ has_unreadable_time_zone('raw_event_time') }}
+            {#- an unreadable zone leaves event_time null: only those rows are
+                read again for it (P9) #}
+            when
+                event_time is null
+                and {{ has_unreadable_time_zone('raw_event_time') }}
                 then 'unreadable_time_zone'
             when event_time is null then 'invalid_event_time'
             when user_id is null then 'invalid_user_id'
