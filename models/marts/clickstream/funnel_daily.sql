@@ -11,24 +11,71 @@ with events as (
     {%- endif %}
 ),
 
-daily as (
+-- distinct users and sessions in two steps (one row per day and session, then
+-- per day and user): one plain group-by each instead of five distinct counts
+-- over every event (DECISIONLOG P9)
+day_sessions as (
     select
         event_date,
-        count(distinct case when event_type = 'view' then user_id end) as viewers,
-        count(distinct case when event_type = 'cart' then user_id end)
-            as cart_users,
-        count(distinct case when event_type = 'purchase' then user_id end)
-            as purchasers,
-        count(distinct session_key) as sessions,
-        count(distinct case when event_type = 'purchase' then session_key end)
-            as purchase_sessions,
+        session_key,
+        user_id,
         count(case when event_type = 'view' then 1 end) as view_events,
         count(case when event_type = 'cart' then 1 end) as cart_events,
-        count(case when event_type = 'purchase' then 1 end)
-            as purchase_events,
+        count(case when event_type = 'purchase' then 1 end) as purchase_events,
         {{ sum_money('revenue') }} as revenue
     from events
+    group by event_date, session_key, user_id
+),
+
+day_users as (
+    select
+        event_date,
+        user_id,
+        max(case when view_events > 0 then 1 else 0 end) as has_viewed,
+        max(case when cart_events > 0 then 1 else 0 end) as has_carted,
+        max(case when purchase_events > 0 then 1 else 0 end) as has_purchased
+    from day_sessions
+    group by event_date, user_id
+),
+
+daily_users as (
+    select
+        event_date,
+        {{ sum_int('has_viewed') }} as viewers,
+        {{ sum_int('has_carted') }} as cart_users,
+        {{ sum_int('has_purchased') }} as purchasers
+    from day_users
     group by event_date
+),
+
+daily_sessions as (
+    select
+        event_date,
+        count(*) as sessions,
+        count(case when purchase_events > 0 then 1 end) as purchase_sessions,
+        {{ sum_int('view_events') }} as view_events,
+        {{ sum_int('cart_events') }} as cart_events,
+        {{ sum_int('purchase_events') }} as purchase_events,
+        {{ sum_money('revenue') }} as revenue
+    from day_sessions
+    group by event_date
+),
+
+daily as (
+    select
+        daily_sessions.event_date,
+        daily_users.viewers,
+        daily_users.cart_users,
+        daily_users.purchasers,
+        daily_sessions.sessions,
+        daily_sessions.purchase_sessions,
+        daily_sessions.view_events,
+        daily_sessions.cart_events,
+        daily_sessions.purchase_events,
+        daily_sessions.revenue
+    from daily_sessions
+    inner join daily_users
+        on daily_sessions.event_date = daily_users.event_date
 ),
 
 final as (
