@@ -92,7 +92,7 @@ bi-test:
 	$(PYTHON) scripts/superset.py bi-test
 
 # Benchmark (benchmarks/results.md, results.png). The committed results add 100M events
-# (over 50 min, the profile's DuckDB memory limit): BENCH_ARGS="--tiers 1M,10M,100M".
+# (about an hour, the profile's DuckDB memory limit): BENCH_ARGS="--tiers 1M,10M,100M".
 BENCH_ARGS ?= --tiers 1M,10M --runs 3
 bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
