@@ -21,9 +21,10 @@ with source as (
 {% if is_incremental() -%}
 recent as (
     select * from source
+    {%- set timestamp_type = api.Column.translate_type('timestamp') %}
     where not coalesce(
         {{ canonical_utc_timestamp('raw_event_time') }}
-        < cast({{ incremental_window_start('event_date') }} as {{ api.Column.translate_type('timestamp') }}),
+        < cast({{ incremental_window_start('event_date') }} as {{ timestamp_type }}),
         false
     )
 ),
