@@ -9,30 +9,13 @@
       in the same second count as view then cart).
     "A purchase after a strict cart" is max(purchase) > min(strict cart), so no
     window function is needed, and every join is an equi-join on the key.
-    `events` is read three times: pass the relation itself (ref), not a CTE, so
-    that each read takes only its columns (DuckDB would otherwise write the
-    whole CTE to memory or disk first; DECISIONLOG P5).
+    `events` is read twice (all events, then cart events): pass the relation
+    itself (ref), not a CTE, so that each read takes only its columns (DuckDB
+    would otherwise write the whole CTE to memory or disk first; DECISIONLOG P5).
 -#}
 {% macro funnel_stages_by(events, key_column, carried_columns=[]) %}
-    {#- one pass over all events per key; only cart events are read again -#}
-    select
-        stages.{{ key_column }},
-        {%- for column in carried_columns %}
-        stages.{{ column }},
-        {%- endfor %}
-        stages.events,
-        stages.views,
-        stages.carts,
-        stages.removes_from_cart,
-        stages.purchases,
-        stages.revenue,
-        stages.first_event_at,
-        stages.last_event_at,
-        strict_carts.first_strict_cart_key is not null as reaches_strict_cart,
-        coalesce(
-            stages.last_purchase_key > strict_carts.first_strict_cart_key, false
-        ) as reaches_strict_purchase
-    from (
+    {#- one pass over all events per key; then only cart events are read again -#}
+    with key_stages as (
         select
             {{ key_column }},
             {%- for column in carried_columns %}
@@ -56,28 +39,43 @@
             key, they add no groups, and plain group keys spill to disk where a
             min() of text may not (DECISIONLOG P8) #}
         group by {{ ([key_column] + carried_columns) | join(', ') }}
-    ) as stages
-    left join (
-        -- the first cart event after the first view, per key
+    ),
+
+    -- the first cart event after the first view, per key (the first view
+    -- is read from key_stages, not found again among all view events: DECISIONLOG P9)
+    key_strict_carts as (
         select
             cart_events.{{ key_column }},
             min(cart_events.funnel_order_key) as first_strict_cart_key
         from {{ events }} as cart_events
-        inner join (
-            select
-                {{ key_column }},
-                min(funnel_order_key) as first_view_key
-            from {{ events }}
-            where event_type = 'view'
-            group by {{ key_column }}
-        ) as first_views
-            on cart_events.{{ key_column }} = first_views.{{ key_column }}
+        inner join key_stages
+            on cart_events.{{ key_column }} = key_stages.{{ key_column }}
         where
             cart_events.event_type = 'cart'
-            and cart_events.funnel_order_key > first_views.first_view_key
+            and cart_events.funnel_order_key > key_stages.first_view_key
         group by cart_events.{{ key_column }}
-    ) as strict_carts
-        on stages.{{ key_column }} = strict_carts.{{ key_column }}
+    )
+
+    select
+        key_stages.{{ key_column }},
+        {%- for column in carried_columns %}
+        key_stages.{{ column }},
+        {%- endfor %}
+        key_stages.events,
+        key_stages.views,
+        key_stages.carts,
+        key_stages.removes_from_cart,
+        key_stages.purchases,
+        key_stages.revenue,
+        key_stages.first_event_at,
+        key_stages.last_event_at,
+        key_strict_carts.first_strict_cart_key is not null as reaches_strict_cart,
+        coalesce(
+            key_stages.last_purchase_key > key_strict_carts.first_strict_cart_key, false
+        ) as reaches_strict_purchase
+    from key_stages
+    left join key_strict_carts
+        on key_stages.{{ key_column }} = key_strict_carts.{{ key_column }}
 {% endmacro %}
 
 
