@@ -41,8 +41,14 @@ venv: $(VENV)/.installed
 # Write-audit-publish (docs/publishing.md): dbt build into the work database, then, only
 # when everything passed, the marts published to $(DUCKDB_PATH) and warehouse/exports.
 # Your own data and vars: make build RAW_PATH=/data/shop VARS='{as_of: "2024-06-30"}'
+# (FULL_REFRESH=1 rebuilds the incremental models from scratch). RAW_PATH and VARS reach
+# publish.py as environment variables, taken literally ($(value ...): make expands nothing
+# in them), never pasted into the command line: quotes, `;`, `$` or backticks are data.
+override RAW_PATH := $(value RAW_PATH)
+override VARS := $(value VARS)
+export RAW_PATH VARS
 build: venv
-	$(BIN)/python scripts/publish.py $(if $(RAW_PATH),--raw-path "$(RAW_PATH)") $(if $(VARS),--vars '$(VARS)')
+	$(BIN)/python scripts/publish.py $(if $(FULL_REFRESH),--full-refresh)
 	$(BIN)/python scripts/summary.py
 
 dbt-build: venv
@@ -98,4 +104,4 @@ bench: venv
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf target logs site warehouse/*.duckdb warehouse/*.wal warehouse/duckdb_tmp warehouse/build warehouse/exports warehouse/superset
+	rm -rf target logs site warehouse/*.duckdb warehouse/*.wal warehouse/*.current warehouse/*.publications warehouse/duckdb_tmp warehouse/build warehouse/exports warehouse/superset

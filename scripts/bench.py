@@ -317,10 +317,15 @@ def repeat(tier: Tier, name: str, action) -> Measure:
     return measure
 
 
+def sql_text(path: Path) -> str:
+    """A path as an SQL string literal (a quote in it is doubled, never ends the string)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def differing_mart_rows(db_a: Path, db_b: Path) -> int:
     """Rows in one build's marts and not in the other's (both ways), over every mart."""
     with duckdb.connect(str(db_a), read_only=True) as con:
-        con.execute(f"attach '{db_b}' as other (read_only)")
+        con.execute(f"attach {sql_text(db_b)} as other (read_only)")
         tables = [t for (t,) in con.execute(
             "select table_name from information_schema.tables "
             "where table_catalog = current_database() and table_schema = 'marts'"
@@ -361,7 +366,7 @@ def append_one_day(raw: Path, events_per_day: int) -> None:
     events = raw / "events.parquet"
     with duckdb.connect() as con:
         [(last_day,)] = con.execute(
-            f"select max(left(event_time, 10)) from read_parquet('{events}')"
+            f"select max(left(event_time, 10)) from read_parquet({sql_text(events)})"
         ).fetchall()
     next_day = (datetime.date.fromisoformat(last_day) + datetime.timedelta(days=1)).isoformat()
     day_folder = raw.parent / "one_more_day"
@@ -370,10 +375,10 @@ def append_one_day(raw: Path, events_per_day: int) -> None:
     with duckdb.connect() as con:
         con.execute(
             f"""copy (
-                select * from read_parquet('{events}')
+                select * from read_parquet({sql_text(events)})
                 union all
-                select * from read_parquet('{day_folder / 'events.parquet'}')
-            ) to '{appended}' (format parquet)"""
+                select * from read_parquet({sql_text(day_folder / 'events.parquet')})
+            ) to {sql_text(appended)} (format parquet)"""
         )
     appended.replace(events)
     shutil.rmtree(day_folder)

@@ -114,12 +114,17 @@ select
 """
 
 
+def sql_text(path: Path) -> str:
+    """A path as an SQL string literal (a quote in it is doubled, never ends the string)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def reader_for(raw_path: Path) -> str:
     parquet, csv = raw_path / "events.parquet", raw_path / "events.csv"
     if parquet.exists():
-        return f"read_parquet('{parquet}')"
+        return f"read_parquet({sql_text(parquet)})"
     if csv.exists():
-        return f"read_csv('{csv}', header = true, all_varchar = true)"
+        return f"read_csv({sql_text(csv)}, header = true, all_varchar = true)"
     raise SystemExit(f"bench_floor: no events.parquet or events.csv in {raw_path}")
 
 

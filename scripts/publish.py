@@ -1,7 +1,9 @@
 """Build, test and publish the marts for BI tools (write-audit-publish).
 
 Usage: python scripts/publish.py [--raw-path DIR] [--vars YAML] [--full-refresh] [--wait]
-(`make build` runs it; `make build RAW_PATH=/data/shop VARS='{as_of: ...}'` passes both).
+(`make build` runs it; `make build RAW_PATH=/data/shop VARS='{as_of: ...}'` hands both over
+as the environment variables RAW_PATH and VARS, read here when the options are not given:
+as data, never pasted into a command line).
 
 1. Takes the refresh lock beside the publication, so that two refreshes never
    publish at the same time (the second stops with a message, or waits with --wait).
@@ -11,29 +13,36 @@ Usage: python scripts/publish.py [--raw-path DIR] [--vars YAML] [--full-refresh]
    test with severity warn may warn; saved queries and exposures do not run);
    otherwise it says that nothing was published, why, and which publication is still
    in place.
-4. Publish: copies the marts (schema `marts`, the data-quality audit included;
-   nothing else) into a new file written in DuckDB's v1.4.0 storage format (DuckDB
-   1.4 and every later 1.x open it), with the descriptions of the marts and their
-   columns as comments; checks it; writes the exports (parquet, CSV and
-   manifest.json); then swaps the new file in with one rename over
-   `$DUCKDB_PATH` (default warehouse/ecommerce_behavior.duckdb) and the new
-   exports over `$EXPORTS_PATH` (default warehouse/exports).
+4. Publish: a new publication folder `<name>.publications/<id>/` beside
+   `$DUCKDB_PATH` (default warehouse/ecommerce_behavior.duckdb) receives the marts
+   (schema `marts`, the data-quality audit included; nothing else) in a new file
+   written in DuckDB's v1.4.0 storage format (DuckDB 1.4 and every later 1.x open
+   it), with the descriptions of the marts and their columns as comments; the file
+   is checked; the exports (parquet, CSV and manifest.json) are written from it; a
+   marker says the folder is complete. Then ONE rename switches the link
+   `<name>.current` to the new folder. `$DUCKDB_PATH` and `$EXPORTS_PATH` (default
+   warehouse/exports) are links through `<name>.current`, so the database and its
+   exports change together, in that one step.
 
-A reader that holds the previous file open keeps reading it (the rename does not
-touch the open file); a new connection sees the new publication. A crash at any
-moment leaves the previous publication in place: the new file is complete before
-the rename, and leftovers of an interrupted publication are removed by the next one.
-docs/publishing.md tells BI users and schedulers how to use it.
+A reader that holds the previous file open keeps reading it (nothing touches an open
+file); a new connection sees the new publication. A crash at any moment leaves the
+previous pair in place: everything new is complete before the switch. The next run
+removes what an interrupted one left behind (never the publication in place, nor the
+one before it, kept for readers that still hold it), and never follows a symbolic
+link it did not make. docs/publishing.md tells BI users and schedulers how to use it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -55,6 +64,12 @@ FRESHNESS_TEST = "assert_data_is_fresh"
 DEFAULT_PUBLICATION = "warehouse/ecommerce_behavior.duckdb"  # DUCKDB_PATH
 DEFAULT_BUILD_DATABASE = "warehouse/build/ecommerce_behavior.duckdb"  # DUCKDB_BUILD_PATH
 DEFAULT_EXPORTS = "warehouse/exports"  # EXPORTS_PATH
+# A publication folder is complete when it holds this file (written last, before the switch).
+COMPLETE_MARKER = ".complete"
+# The folder of a publication adopted from the single-file layout (sorts before any other).
+LEGACY_PUBLICATION = "00000000T000000.000000Z-adopted"
+# Publications kept besides the one in place: the one before it, for readers that hold it.
+PREVIOUS_KEPT = 1
 # What a node of a build that may be published can end with.
 PASSING_STATUSES = {"success", "pass", "warn"}
 # ... and saved queries and exposures, which a build does not run ("no-op").
@@ -68,6 +83,10 @@ def env_path(name: str, default: str) -> Path:
     return path if path.is_absolute() else PROJECT_DIR / path
 
 
+class PublishRefused(Exception):
+    """The publication's folder is in a state a refresh will not touch (the message says why)."""
+
+
 class RefreshLock:
     """The refresh lock: an advisory lock (flock) on a file beside the publication.
     The kernel releases it when the process ends, even on kill -9."""
@@ -78,7 +97,17 @@ class RefreshLock:
 
     def acquire(self, wait: bool) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = open(self.path, "a+")  # noqa: SIM115 (held until release)
+        try:
+            # never through a link: a link planted here would have its target overwritten
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as error:
+            if error.errno != errno.ELOOP:
+                raise
+            raise PublishRefused(
+                f"the lock file {self.path} is a symbolic link; a refresh never writes "
+                f"through one. Remove the link (rm {shlex.quote(str(self.path))}) and run again."
+            ) from None
+        self.file = os.fdopen(fd, "r+")
         try:
             fcntl.flock(self.file, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
@@ -115,24 +144,118 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def describe_publication(publication: Path) -> str:
+class Layout:
+    """Where a publication lives (docs/publishing.md, "How a publication is laid out").
+
+    Beside the publication path P (`$DUCKDB_PATH`), for P = warehouse/ecommerce_behavior.duckdb:
+    - warehouse/ecommerce_behavior.publications/<id>/: one folder per publication, holding
+      the database `ecommerce_behavior.duckdb`, `exports/` and, once complete, `.complete`;
+    - warehouse/ecommerce_behavior.current: a link to the folder in place, switched by one
+      rename;
+    - P itself, and the exports path E (`$EXPORTS_PATH`): links through `.current`, made
+      once, so that the names BI tools know keep working and change together.
+    """
+
+    def __init__(self, publication: Path, exports: Path):
+        self.publication = publication
+        self.exports = exports
+        stem = publication.name.removesuffix(".duckdb")
+        self.store = publication.with_name(f"{stem}.publications")
+        self.current = publication.with_name(f"{stem}.current")
+
+    def link_targets(self) -> dict[Path, str]:
+        """The links BI tools read, and the (relative) target each must have."""
+        return {
+            self.publication: f"{self.current.name}/{self.publication.name}",
+            self.exports: os.path.relpath(self.current / "exports", self.exports.parent),
+        }
+
+    def folder_in_place(self) -> Path | None:
+        """The publication folder `.current` names (read as a link, never followed), if it
+        names one of the store that is complete."""
+        if not self.current.is_symlink():
+            return None
+        target = os.readlink(self.current)
+        store, _, name = target.partition("/")
+        folder = self.store / name
+        if store != self.store.name or "/" in name or not is_complete(folder):
+            return None
+        return folder
+
+    def check_no_foreign_links(self) -> None:
+        """Refuses what a refresh did not make and would have to write through or delete:
+        the store as a link or a file, `.current` or the publication path as a real folder."""
+        if self.store.is_symlink() or (self.store.exists() and not self.store.is_dir()):
+            raise PublishRefused(
+                f"{self.store} is a symbolic link or a file, not the folder of publications; "
+                "a refresh never writes through a link. Move it away and run again."
+            )
+        for path in (self.current, self.publication):
+            if path.is_dir() and not path.is_symlink():
+                raise PublishRefused(
+                    f"{path} is a folder; a refresh keeps a link there and never deletes a "
+                    "folder it did not make. Move it away and run again."
+                )
+
+
+def is_complete(folder: Path) -> bool:
+    """A real publication folder (no link) with its completion marker."""
+    return (not folder.is_symlink() and folder.is_dir()
+            and (folder / COMPLETE_MARKER).is_file())
+
+
+def remove_entry(path: Path) -> None:
+    """Removes a file, a link (the link itself, never what it points to) or a real folder."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path)  # does not follow the links inside
+
+
+def describe_publication(layout: Layout) -> str:
     """One line on the publication in place (for the messages)."""
-    if not publication.exists():
-        return f"There is no publication yet at {publication}."
-    manifest = env_path("EXPORTS_PATH", DEFAULT_EXPORTS) / "manifest.json"
+    folder = layout.folder_in_place()
+    if folder is None:
+        if layout.publication.is_file() and not layout.publication.is_symlink():
+            return f"The last publication is unchanged and readable: {layout.publication}."
+        return f"There is no publication yet at {layout.publication}."
     when = ""
     with contextlib.suppress(OSError, ValueError, KeyError):
-        when = f", published {json.loads(manifest.read_text())['published_at']}"
-    return f"The last publication is unchanged and readable: {publication}{when}."
+        manifest = json.loads((folder / "exports" / "manifest.json").read_text())
+        when = f", published {manifest['published_at']}"
+    return (f"The last publication is unchanged and readable: {layout.publication} "
+            f"and {layout.exports}/ ({folder.name}{when}).")
 
 
-def remove_leftovers(publication: Path, exports: Path) -> None:
-    """Files and folders of an interrupted publication (the lock is held)."""
-    for leftover in publication.parent.glob(f".{publication.name}.publishing-*"):
-        leftover.unlink()
-    for pattern in (f".{exports.name}.new-*", f".{exports.name}.old-*"):
-        for leftover in exports.parent.glob(pattern):
-            shutil.rmtree(leftover)
+def remove_leftovers(layout: Layout) -> None:
+    """What interrupted refreshes left (the lock is held): temporary links, the files of
+    older versions of this script, and every publication folder but the one in place and
+    the PREVIOUS_KEPT complete ones before it. Without a publication in place, complete
+    folders are kept (one may be the only good copy); incomplete ones always go."""
+    layout.check_no_foreign_links()
+    parent = layout.publication.parent
+    patterns = (
+        *(f".{path.name}.{kind}-*" for path in (layout.current, layout.publication,
+                                               layout.exports) for kind in ("link", "legacy")),
+        # what earlier versions (the single-file layout) left
+        f".{layout.publication.name}.publishing-*", f".{layout.exports.name}.new-*",
+        f".{layout.exports.name}.old-*",
+    )
+    for pattern in patterns:
+        for leftover in {*parent.glob(pattern), *layout.exports.parent.glob(pattern)}:
+            remove_entry(leftover)
+    if not layout.store.is_dir():
+        return
+    in_place = layout.folder_in_place()
+    folders = sorted(layout.store.iterdir(), key=lambda path: path.name)
+    if in_place is None:
+        keep = {folder for folder in folders if is_complete(folder)}
+    else:
+        before = [f for f in folders if f.name < in_place.name and is_complete(f)]
+        keep = {in_place, *before[len(before) - PREVIOUS_KEPT:]} if PREVIOUS_KEPT else {in_place}
+    for folder in folders:
+        if folder not in keep:
+            remove_entry(folder)
 
 
 def run_build(dbt_vars: str | None, full_refresh: bool, target_path: Path) -> int:
@@ -322,22 +445,22 @@ def fsync(path: Path) -> None:
         os.close(fd)
 
 
-def publish(run_results: dict, target_path: Path, dbt_vars: str | None) -> dict:
-    """Steps 4: new file, checks, exports, swap. Returns the export manifest."""
+def write_new_publication(
+    folder: Path, layout: Layout, run_results: dict, target_path: Path, dbt_vars: str | None
+) -> dict:
+    """The new publication, complete in its own folder: database, exports, manifest and
+    the completion marker, each flushed to disk. Returns the export manifest."""
     build_db = env_path("DUCKDB_BUILD_PATH", DEFAULT_BUILD_DATABASE)
-    publication = env_path("DUCKDB_PATH", DEFAULT_PUBLICATION)
-    exports = env_path("EXPORTS_PATH", DEFAULT_EXPORTS)
     marts = published_marts(json.loads((target_path / "manifest.json").read_text()))
     if not marts:
         raise RuntimeError("the build has no marts (both families switched off?)")
-
-    new_file = publication.with_name(f".{publication.name}.publishing-{os.getpid()}")
-    new_exports = exports.with_name(f".{exports.name}.new-{os.getpid()}")
-    old_exports = exports.with_name(f".{exports.name}.old-{os.getpid()}")
+    folder.mkdir(parents=True)
+    new_file = folder / layout.publication.name
     write_publication(build_db, new_file, marts)
     tables = check_publication(build_db, new_file, marts)
-    write_exports(new_file, new_exports, tables)
+    write_exports(new_file, folder / "exports", tables)
     manifest = {
+        "publication_id": folder.name,
         "published_at": utc_now(),
         "git_commit": git_commit(),
         "dbt_invocation_id": run_results["metadata"]["invocation_id"],
@@ -347,58 +470,163 @@ def publish(run_results: dict, target_path: Path, dbt_vars: str | None) -> dict:
         "duckdb_storage_version": STORAGE_VERSION,
         "marts": tables,
     }
-    (new_exports / "manifest.json").write_text(
+    (folder / "exports" / "manifest.json").write_text(
         json.dumps(manifest, indent=2, default=iso_format) + "\n"
     )
+    for path in (new_file, *(folder / "exports").iterdir(), folder / "exports"):
+        fsync(path)
+    (folder / COMPLETE_MARKER).write_text(f"{folder.name}\n")
+    fsync(folder / COMPLETE_MARKER)
+    fsync(folder)
+    fsync(layout.store)
+    return manifest
 
-    # The swap. A stale write-ahead log of the old file would be replayed into the new
-    # one: BI opens the publication read-only, so there is none unless someone wrote.
-    stale_wal = publication.with_name(publication.name + ".wal")
-    if stale_wal.exists():
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swaps two names in one step (Linux renameat2 with RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange):
+        error = ctypes.get_errno()
+        if error in (errno.EINVAL, errno.ENOSYS):
+            return False
+        raise OSError(error, os.strerror(error), str(second))
+    return True
+
+
+def replace_with_link(path: Path, target: str) -> None:
+    """`path` becomes a link to `target` in one step: a file or link there is replaced by
+    a rename (never followed); a real folder (the exports of the single-file layout) is
+    swapped with the new link by `exchange`, then removed. Where the system cannot
+    exchange, the folder is renamed aside first (a moment without the name)."""
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    link = path.with_name(f".{path.name}.link-{os.getpid()}")
+    remove_entry(link)
+    link.symlink_to(target)
+    if path.is_dir() and not path.is_symlink():
+        if not exchange(link, path):
+            os.rename(path, link.with_name(f".{path.name}.legacy-{os.getpid()}"))
+            os.replace(link, path)
+    else:
+        os.replace(link, path)
+    fsync(path.parent)
+    for leftover in (link, link.with_name(f".{path.name}.legacy-{os.getpid()}")):
+        remove_entry(leftover)
+
+
+def adopt_single_file_layout(layout: Layout) -> None:
+    """The publication of an earlier version (a file at the publication's name, a folder
+    at the exports' name, no `.current`) becomes a publication folder of its own, with
+    the same content (hard links where possible), and `.current` points to it: when the
+    names then become links, they show what they showed before."""
+    legacy_file = layout.publication.is_file() and not layout.publication.is_symlink()
+    legacy_exports = layout.exports.is_dir() and not layout.exports.is_symlink()
+    if not (legacy_file or legacy_exports):
+        return
+    folder = layout.store / LEGACY_PUBLICATION
+    remove_entry(folder)
+    folder.mkdir(parents=True)
+    if legacy_file:
+        try:
+            os.link(layout.publication, folder / layout.publication.name)
+        except OSError:  # another file system
+            shutil.copy2(layout.publication, folder / layout.publication.name)
+    if legacy_exports:
+        shutil.copytree(layout.exports, folder / "exports", symlinks=True,
+                        copy_function=link_or_copy)
+    (folder / COMPLETE_MARKER).write_text("adopted from the single-file layout\n")
+    fsync(folder)
+    replace_with_link(layout.current, f"{layout.store.name}/{folder.name}")
+
+
+def link_or_copy(source: str, destination: str) -> None:
+    """A hard link of a file, or a copy on another file system."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def switch_to(folder: Path, layout: Layout) -> None:
+    """The swap: the names BI tools read made links through `.current` where they are not
+    (they still show the publication in place), then ONE rename of `.current`."""
+    # A stale write-ahead log beside the publication's name would be replayed into the new
+    # file: BI opens the publication read-only, so there is none unless someone wrote.
+    stale_wal = layout.publication.with_name(layout.publication.name + ".wal")
+    if stale_wal.exists() or stale_wal.is_symlink():
         print(f"publish: removing {stale_wal} (someone opened the publication read-write)")
-        stale_wal.unlink()
-    fsync(new_file)
-    os.replace(new_file, publication)
-    fsync(publication.parent)
-    if exports.exists():
-        os.replace(exports, old_exports)
-    os.replace(new_exports, exports)
-    shutil.rmtree(old_exports, ignore_errors=True)
+        remove_entry(stale_wal)
+    if not layout.current.is_symlink():
+        adopt_single_file_layout(layout)
+    for path, target in layout.link_targets().items():
+        replace_with_link(path, target)
+    replace_with_link(layout.current, f"{layout.store.name}/{folder.name}")
+
+
+def publish(run_results: dict, target_path: Path, dbt_vars: str | None) -> dict:
+    """Step 4: the new publication in its own folder, the switch, the old ones pruned.
+    Returns the export manifest."""
+    layout = Layout(env_path("DUCKDB_PATH", DEFAULT_PUBLICATION),
+                    env_path("EXPORTS_PATH", DEFAULT_EXPORTS))
+    layout.check_no_foreign_links()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    folder = layout.store / f"{stamp}-{os.getpid()}"
+    manifest = write_new_publication(folder, layout, run_results, target_path, dbt_vars)
+    switch_to(folder, layout)
+    try:
+        remove_leftovers(layout)
+    except (OSError, PublishRefused) as error:  # published all the same: say so, go on
+        print(f"publish: WARNING: old publications were not all removed: {error}",
+              file=sys.stderr)
     return manifest
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw-path", help="folder of raw files (the var raw_path)")
-    parser.add_argument("--vars", help="dbt vars (YAML or JSON), passed to dbt build")
+    parser.add_argument("--raw-path", default=os.environ.get("RAW_PATH") or None,
+                        help="folder of raw files (the var raw_path; default $RAW_PATH)")
+    parser.add_argument("--vars", default=os.environ.get("VARS") or None,
+                        help="dbt vars (YAML or JSON), passed to dbt build (default $VARS)")
     parser.add_argument("--full-refresh", action="store_true", help="dbt build --full-refresh")
     parser.add_argument("--wait", action="store_true", help="wait for a running refresh")
     args = parser.parse_args(argv)
-    dbt_vars = yaml.safe_load(args.vars) if args.vars else {}
+    try:
+        dbt_vars = yaml.safe_load(args.vars) if args.vars else {}
+    except yaml.YAMLError as error:
+        parser.error(f"--vars (or VARS) is not YAML: {error}")
     if not isinstance(dbt_vars, dict):
         parser.error(f"--vars must be a mapping, e.g. '{{as_of: 2024-06-30}}'; got {args.vars!r}")
     if args.raw_path:
         dbt_vars["raw_path"] = str(Path(args.raw_path).resolve())
     vars_text = json.dumps(dbt_vars, default=str) if dbt_vars else None
 
-    publication = env_path("DUCKDB_PATH", DEFAULT_PUBLICATION)
-    exports = env_path("EXPORTS_PATH", DEFAULT_EXPORTS)
+    layout = Layout(env_path("DUCKDB_PATH", DEFAULT_PUBLICATION),
+                    env_path("EXPORTS_PATH", DEFAULT_EXPORTS))
     build_db = env_path("DUCKDB_BUILD_PATH", DEFAULT_BUILD_DATABASE)
     target_path = env_path("DBT_TARGET_PATH", "target")
     build_db.parent.mkdir(parents=True, exist_ok=True)
 
-    lock = RefreshLock(publication)
-    if not lock.acquire(args.wait):
-        return 3
+    lock = RefreshLock(layout.publication)
     try:
-        remove_leftovers(publication, exports)
+        if not lock.acquire(args.wait):
+            return 3
+        remove_leftovers(layout)
+    except PublishRefused as error:
+        lock.release()
+        print(f"publish: {error}\npublish: nothing was built or published.", file=sys.stderr)
+        return 1
+    try:
         started = dt.datetime.now().timestamp()
         exit_code = run_build(vars_text, args.full_refresh, target_path)
         reasons, run_results = audit_build(exit_code, target_path, started)
         if reasons:
             print(
                 "\npublish: NOTHING WAS PUBLISHED: " + "; ".join(reasons) + "\n"
-                f"publish: {describe_publication(publication)}",
+                f"publish: {describe_publication(layout)}",
                 file=sys.stderr,
             )
             return 1
@@ -407,15 +635,16 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as error:  # any failure of the publish step itself
             print(
                 f"\npublish: NOTHING WAS PUBLISHED: the publish step failed: {error}\n"
-                f"publish: {describe_publication(publication)}",
+                f"publish: {describe_publication(layout)}",
                 file=sys.stderr,
             )
             return 1
     finally:
         lock.release()
     print(
-        f"\npublish: published {len(manifest['marts'])} marts to {publication} "
-        f"(DuckDB storage {STORAGE_VERSION}) and {exports}/ (parquet, CSV, manifest.json)"
+        f"\npublish: published {len(manifest['marts'])} marts to {layout.publication} "
+        f"(DuckDB storage {STORAGE_VERSION}) and {layout.exports}/ (parquet, CSV, manifest.json)"
+        f"; publication {manifest['publication_id']}"
     )
     fresh = manifest["freshness"]
     for stale in fresh.get("stale", []):

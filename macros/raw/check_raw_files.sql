@@ -28,7 +28,7 @@
         {%- set switch_hint = "or switch the " ~ family ~ " family off with --vars '{" ~ switches[family] ~ ": false}'" -%}
         {%- if folder is not none and folder not in folders -%}
             {#- a folder that does not exist is reported once, not as one missing file per table -#}
-            {%- set folder_problem = raw_folder_problem(folder) -%}
+            {%- set folder_problem = raw_folder_pattern_problem(folder) or raw_folder_problem(folder) -%}
             {%- do folders.update({folder: folder_problem}) -%}
             {%- if folder_problem -%}{%- do problems.append(folder_problem) -%}{%- endif -%}
         {%- endif -%}
@@ -122,6 +122,26 @@
 
 
 {#-
+    Why a raw folder's name cannot be used, or '' when it can: the engines read
+    file paths as patterns, so a folder whose name holds a wildcard character
+    (* ? [ ] { }) would read other files, or none. Quotes, spaces, `;` and
+    backticks are fine (paths reach SQL through sql_text_literal).
+-#}
+{% macro raw_folder_pattern_problem(folder) %}
+    {%- set found = [] -%}
+    {%- for character in '*?[]{}' -%}
+        {%- if character in folder -%}{%- do found.append(character) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if found -%}
+        {{ return("raw_path '" ~ folder ~ "' holds " ~ found | join(' ')
+            ~ ", which " ~ target.type ~ " reads as wildcards in a file path: rename the folder,"
+            ~ " or point raw_path at a link to it whose name has none of * ? [ ] { }.") }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{#-
     Why the raw folder cannot be read, or '' when it can: it does not exist (or
     is an empty folder), or it is a file.
 -#}
@@ -138,8 +158,8 @@
 {% macro duckdb__raw_folder_problem(folder) %}
     {%- set query -%}
         select
-            (select count(*) from glob('{{ folder }}')) as as_file,
-            (select count(*) from glob('{{ folder.rstrip('/') }}/*')) as inside
+            (select count(*) from glob({{ sql_text_literal(folder) }})) as as_file,
+            (select count(*) from glob({{ sql_text_literal(folder.rstrip('/') ~ '/*') }})) as inside
     {%- endset -%}
     {%- set found = run_query(query).rows[0] -%}
     {%- if found[0] > 0 -%}

@@ -95,10 +95,10 @@
 -#}
 {% macro duckdb_raw_file_reader(path, options='') %}
     {%- if path.endswith('.parquet') -%}
-        {{ return("read_parquet('" ~ path ~ "')") }}
+        {{ return("read_parquet(" ~ sql_text_literal(path) ~ ")") }}
     {%- endif -%}
-    {{ return("read_csv('" ~ path ~ "', header = true, all_varchar = true, encoding = '"
-        ~ var('raw_encoding') ~ "'" ~ (', ' ~ options if options else '') ~ ")") }}
+    {{ return("read_csv(" ~ sql_text_literal(path) ~ ", header = true, all_varchar = true, encoding = "
+        ~ sql_text_literal(var('raw_encoding')) ~ (', ' ~ options if options else '') ~ ")") }}
 {% endmacro %}
 
 
@@ -151,7 +151,7 @@
     {%- set base = raw_folder(raw_contract()[table_name]['family']) ~ '/' ~ table_name -%}
     {%- set globs = [] -%}
     {%- for extension in raw_file_extensions() -%}
-        {%- do globs.append("select file from glob('" ~ base ~ "." ~ extension ~ "')") -%}
+        {%- do globs.append("select file from glob(" ~ sql_text_literal(base ~ "." ~ extension) ~ ")") -%}
     {%- endfor -%}
     {{ return(run_query(globs | join(' union all ') ~ ' order by file').columns[0].values() | list) }}
 {% endmacro %}

@@ -21,7 +21,7 @@
     {%- set view = 'raw_files__' ~ table_name -%}
     {%- do spark_execute(
         "create or replace temporary view " ~ view ~ " using binaryFile options ("
-        ~ "path '" ~ folder ~ "', "
+        ~ "path " ~ sql_text_literal(folder) ~ ", "
         ~ "pathGlobFilter '" ~ table_name ~ ".{" ~ raw_file_extensions() | join(',') ~ "}', "
         ~ "recursiveFileLookup 'true')") -%}
     {%- set paths = run_query("select path from " ~ view).columns[0].values() | list -%}
@@ -59,11 +59,11 @@
     {#- DuckDB's name `latin-1` is no Java charset name; others are passed as they are -#}
     {%- set java_encoding = {'latin-1': 'ISO-8859-1'}.get(var('raw_encoding'), var('raw_encoding')) -%}
     {%- if path.endswith('.parquet') -%}
-        {{ return("using parquet options (path '" ~ path ~ "')") }}
+        {{ return("using parquet options (path " ~ sql_text_literal(path) ~ ")") }}
     {%- else -%}
-        {{ return("using csv options (path '" ~ path ~ "', header 'true', "
+        {{ return("using csv options (path " ~ sql_text_literal(path) ~ ", header 'true', "
             ~ "inferSchema 'false', multiLine 'true', quote '\"', escape '\"', "
-            ~ "encoding '" ~ java_encoding ~ "', mode 'PERMISSIVE')") }}
+            ~ "encoding " ~ sql_text_literal(java_encoding) ~ ", mode 'PERMISSIVE')") }}
     {%- endif -%}
 {% endmacro %}
 

@@ -6,7 +6,7 @@
 {% macro as_of_timestamp(latest_at) -%}
     {%- set as_of = var('as_of', none) -%}
     {%- if as_of is not none -%}
-        cast('{{ as_of }}' as {{ dbt.type_timestamp() }})
+        cast({{ sql_text_literal(as_of) }} as {{ dbt.type_timestamp() }})
     {%- else -%}
         {{ latest_at }}
     {%- endif -%}

@@ -41,7 +41,8 @@ PERSONAL_VALUE_MIN_LENGTH = 6  # shorter values (a gender, an initial) prove not
 
 def publish_env(root: Path, project_dir: Path = PROJECT_DIR) -> dict[str, str]:
     return {
-        **os.environ,
+        # make build's RAW_PATH and VARS (read by publish.py) never leak into a test
+        **{k: v for k, v in os.environ.items() if k not in ("RAW_PATH", "VARS")},
         "DUCKDB_PATH": str(root / PUBLICATION),
         "EXPORTS_PATH": str(root / EXPORTS),
         "DUCKDB_BUILD_PATH": str(root / "build" / "ecommerce_behavior.duckdb"),
@@ -91,11 +92,34 @@ def publication_state(root: Path) -> tuple[str, str]:
     return file_digest(root / PUBLICATION), (root / EXPORTS / "manifest.json").read_text()
 
 
-def copy_publication(source: Path, root: Path) -> None:
-    """A folder that starts with the publication of `source` (file and exports)."""
-    (root / "pub").mkdir(parents=True)
-    shutil.copy2(source / PUBLICATION, root / PUBLICATION)
-    shutil.copytree(source / EXPORTS, root / EXPORTS)
+def copy_publication(source: Path, root: Path, legacy: bool = False) -> None:
+    """A folder that starts with the publication of `source`: its folder as it is (the
+    links kept as links), or, with `legacy`, laid out as earlier versions did (a file
+    and a folder of exports, no links)."""
+    if legacy:
+        (root / "pub").mkdir(parents=True)
+        shutil.copy2(source / PUBLICATION, root / PUBLICATION)
+        shutil.copytree(source / EXPORTS, root / EXPORTS)
+    else:
+        shutil.copytree(source / "pub", root / "pub", symlinks=True)
+
+
+def in_place(root: Path) -> tuple[str, dict[str, int]]:
+    """Checks that the publication's name and the exports' name show ONE whole pair and
+    returns its publication id (from manifest.json, 'legacy' without one) and the row
+    count of every mart as the database has it; fails when the database and the exports
+    come from different publications."""
+    manifest = json.loads((root / EXPORTS / "manifest.json").read_text())
+    tables = read_marts(root / PUBLICATION)
+    exported = {f"marts.{name}": mart["rows"] for name, mart in manifest["marts"].items()}
+    assert tables == exported, "the database and the exports are not one publication"
+    if (root / PUBLICATION).is_symlink() and (root / EXPORTS).is_symlink():
+        # both names lead into one complete folder
+        folder = (root / PUBLICATION).resolve().parent
+        assert folder.parent.name == "ecommerce_behavior.publications"
+        assert (root / EXPORTS).resolve() == folder / "exports"
+        assert (folder / ".complete").is_file()
+    return manifest.get("publication_id", "legacy"), tables
 
 
 def kill_group(process: subprocess.Popen) -> None:
@@ -312,11 +336,15 @@ def test_kill_9_at_any_moment_keeps_the_last_publication(published, tmp_path):
     root = tmp_path / "root"
     copy_publication(published, root)
     before = publication_state(root)
+    store = root / "pub" / "ecommerce_behavior.publications"
+
+    def incomplete(part: str):
+        return lambda: [f for f in store.glob(f"*/{part}")
+                        if not (f.parent / ".complete").exists()]
+
     leftovers = {
-        "the new file": lambda: list(
-            (root / "pub").glob(".ecommerce_behavior.duckdb.publishing-*")
-        ),
-        "the exports": lambda: list((root / "pub").glob(".exports.new-*")),
+        "the new file": incomplete("ecommerce_behavior.duckdb"),
+        "the exports": incomplete("exports"),
     }
     moments = {
         "the build": lambda: (root / "build" / "ecommerce_behavior.duckdb").exists()
@@ -336,6 +364,7 @@ def test_kill_9_at_any_moment_keeps_the_last_publication(published, tmp_path):
     assert code == 0, out[-2000:] + err
     assert not any(find() for find in leftovers.values())
     assert file_digest(root / PUBLICATION) != before[0]
+    in_place(root)
 
 
 READER = textwrap.dedent(
@@ -421,6 +450,174 @@ def test_a_second_refresh_stops_or_waits(published, tmp_path):
     # the waiting refresh built only after the first one had published
     assert time.monotonic() - first_done > 5
     assert len(read_marts(root / PUBLICATION)) == 33
+
+
+# --- crashes between the steps of the publish step, and links -----------------------
+
+STEP_RUNNER = textwrap.dedent(
+    """
+    # scripts/publish.py's main() with dbt's build skipped: the work database and target
+    # of the folder are published again. argv: scripts folder, then `ok`, `fail` (the
+    # audit finds a failure) or `crash FUNCTION N before|after` (SIGKILL just before or
+    # just after the N-th call of publish.FUNCTION, or of os.FUNCTION when FUNCTION is
+    # replace or rename)
+    import os, signal, sys
+    sys.path.insert(0, sys.argv[1])
+    import publish
+    mode = sys.argv[2]
+    publish.run_build = lambda *args, **kwargs: 0
+    audit = publish.audit_build
+    if mode == "fail":
+        publish.audit_build = lambda *args: (["planted failure"], {})
+    else:
+        publish.audit_build = lambda code, target, started: audit(code, target, 0)
+    if mode == "crash":
+        name, number, when = sys.argv[3], int(sys.argv[4]), sys.argv[5]
+        owner = os if name in ("replace", "rename") else publish
+        original, calls = getattr(owner, name), []
+        def crashing(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == number and when == "before":
+                os.kill(os.getpid(), signal.SIGKILL)
+            result = original(*args, **kwargs)
+            if len(calls) == number and when == "after":
+                os.kill(os.getpid(), signal.SIGKILL)
+            return result
+        setattr(owner, name, crashing)
+    sys.exit(publish.main([]))
+    """
+)
+
+
+def publish_again(root: Path, *mode: str) -> tuple[int, str]:
+    """Runs STEP_RUNNER in `root` (whose work database and target a real build made);
+    its exit code (-9 when it crashed) and its output."""
+    result = subprocess.run(
+        [sys.executable, "-c", STEP_RUNNER, str(PROJECT_DIR / "scripts"), *mode],
+        cwd=PROJECT_DIR, env=publish_env(root), capture_output=True, text=True, timeout=300,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def ecomgen_work(published, tmp_path_factory) -> Path:
+    """A folder with the sample's publication in place and, in its work database, a
+    passed build of another data set (the ecomgen sample, commerce only: fewer marts),
+    not yet published."""
+    root = tmp_path_factory.mktemp("ecomgen_work")
+    copy_publication(published, root)
+    (root / "build").mkdir()
+    dbt_vars = {"raw_path": str(ECOMGEN_SAMPLE_DIR), "enable_events": False,
+                "freshness_warn_after_days": None}
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(PROJECT_DIR),
+         "--vars", json.dumps(dbt_vars)],
+        cwd=PROJECT_DIR, env=publish_env(root), capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    return root
+
+
+# Where a refresh is killed: (function, which call, before or after it). publish.* steps in
+# their order, then the renames themselves.
+CRASH_POINTS = [
+    ("remove_leftovers", 1, "after"),
+    ("adopt_single_file_layout", 1, "after"),
+    ("exchange", 1, "after"),
+    ("write_publication", 1, "after"),
+    ("write_exports", 1, "after"),
+    ("write_new_publication", 1, "after"),
+    ("switch_to", 1, "before"),
+    ("replace", 1, "before"),
+    ("replace", 1, "after"),
+    ("rename", 1, "after"),
+    ("replace", 2, "after"),
+    ("replace", 3, "after"),
+    ("switch_to", 1, "after"),
+    ("remove_leftovers", 2, "after"),
+]
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["linked", "single_file_layout"])
+def test_a_crash_between_any_two_steps_leaves_one_whole_pair(ecomgen_work, tmp_path, legacy):
+    """kill -9 just before or after each step of the publish step, and around each rename:
+    the database and the exports always show one whole publication, the previous one until
+    the switch; a failed refresh afterwards keeps it and says so truthfully; the next good
+    refresh cleans up. `single_file_layout` starts from the layout of earlier versions."""
+    template = tmp_path / "template"
+    copy_publication(ecomgen_work, template, legacy=legacy)
+    for part in ("build", "target"):
+        shutil.copytree(ecomgen_work / part, template / part)
+    before_id, before_tables = in_place(template)
+    seen_new = False
+    for function, number, when in CRASH_POINTS:
+        point = f"{function} #{number} {when}"
+        root = tmp_path / point.replace(" ", "_").replace("#", "")
+        shutil.copytree(template, root, symlinks=True)
+        code, out = publish_again(root, "crash", function, str(number), when)
+        if code == 0:  # that call does not happen in this layout
+            continue
+        assert code == -signal.SIGKILL, f"{point}: {code} {out[-2000:]}"
+        publication_id, tables = in_place(root)
+        if publication_id != before_id:
+            seen_new = True
+            assert "marts.funnel_kpis" not in tables, point  # the ecomgen build's marts
+        else:
+            assert tables == before_tables, point
+        code, out = publish_again(root, "fail")
+        assert code == 1 and "NOTHING WAS PUBLISHED" in out, point
+        assert "is unchanged and readable" in out, (point, out)
+        assert in_place(root) == (publication_id, tables), f"{point}: a failed refresh changed it"
+        code, out = publish_again(root, "ok")
+        assert code == 0, f"{point}: {out[-2000:]}"
+        new_id, new_tables = in_place(root)
+        assert new_id not in (before_id, publication_id) and "marts.funnel_kpis" not in new_tables
+        pub = root / "pub"
+        hidden = [p.name for p in pub.iterdir() if p.name.startswith(".")]
+        assert hidden == [".ecommerce_behavior.duckdb.lock"], (point, hidden)
+        folders = sorted(p.name for p in (pub / "ecommerce_behavior.publications").iterdir())
+        assert new_id in folders and len(folders) <= 2, (point, folders)
+    assert seen_new  # some crashes came after the switch
+
+
+def test_links_in_the_warehouse_are_never_followed(ecomgen_work, tmp_path):
+    """Links planted where a refresh keeps its own: the exports name and `.current` are
+    replaced (what they pointed to is untouched); a link as the folder of publications or
+    as the lock file is refused with a message, and nothing is written through it."""
+    root = tmp_path / "root"
+    copy_publication(ecomgen_work, root)
+    for part in ("build", "target"):
+        shutil.copytree(ecomgen_work / part, root / part)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("not the project's\n")
+    pub = root / "pub"
+    for name in ("exports", "ecommerce_behavior.current"):
+        (pub / name).unlink()
+        (pub / name).symlink_to(foreign)
+        code, out = publish_again(root, "ok")
+        assert code == 0, out[-2000:]
+        assert os.readlink(pub / name) != str(foreign)
+        assert sorted(p.name for p in foreign.iterdir()) == ["keep.txt"], name
+        in_place(root)
+
+    lock = pub / ".ecommerce_behavior.duckdb.lock"
+    lock.unlink()
+    lock.symlink_to(foreign / "keep.txt")
+    before = in_place(root)
+    code, out = publish_again(root, "ok")
+    assert code == 1, out
+    assert "is a symbolic link" in out and "rm " in out, out
+    assert (foreign / "keep.txt").read_text() == "not the project's\n"
+    assert in_place(root) == before
+    lock.unlink()
+
+    store = pub / "ecommerce_behavior.publications"
+    store.rename(tmp_path / "moved_store")
+    store.symlink_to(foreign)
+    code, out = publish_again(root, "ok")
+    assert code == 1 and "never writes through a link" in out, out
+    assert sorted(p.name for p in foreign.iterdir()) == ["keep.txt"]
 
 
 def personal_fields(build_manifest: dict) -> dict[str, list[str]]:
