@@ -25,8 +25,8 @@ with latest as (
     union all
     select
         'events' as data_family,
-        max(event_time) as latest_at
-    from {{ ref('valid_clickstream__events') }}
+        latest_at
+    from {{ ref('int_events_latest_activity') }}
     {% endif -%}
 ),
 

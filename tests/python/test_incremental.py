@@ -19,7 +19,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import generate_raw, read_raw_text, run_dbt, write_raw
+from conftest import (
+    duckdb_path,
+    generate_raw,
+    read_raw_text,
+    run_dbt,
+    run_dbt_cli,
+    write_raw,
+)
 
 CLICKSTREAM_TABLES = [
     ("staging", "stg_clickstream__events"),
@@ -119,17 +126,20 @@ def event_files(tmp_path_factory):
 
 
 def test_incremental_run_equals_full_refresh_with_late_rows(event_files, tmp_path):
+    """The first file, then the final one delivered into the same folder (the raw_path of
+    an incremental database stays put: another one rebuilds from scratch)."""
     first, final, _ = event_files
-    raw_first = write_events(first, tmp_path / "raw_first")
+    raw = write_events(first, tmp_path / "raw")
     raw_final = write_events(final, tmp_path / "raw_final")
 
     incremental_dir = tmp_path / "incremental"
-    build = run_dbt(["build"], incremental_dir, events_only(raw_first))
+    build = run_dbt(["build"], incremental_dir, events_only(raw))
     assert build.success
     [(rows_first,)] = build.query("select count(*) from staging.stg_clickstream__events")
     assert rows_first == len(first)
 
-    build = run_dbt(["build"], incremental_dir, events_only(raw_final))
+    write_events(final, raw)
+    build = run_dbt(["build"], incremental_dir, events_only(raw))
     assert build.success
     full = run_dbt(["build"], tmp_path / "full", events_only(raw_final))
     assert full.success
@@ -150,16 +160,42 @@ def test_rows_later_than_the_lookback_need_a_full_refresh(event_files, tmp_path)
     """The documented limit, shown so that the comparison above is known to be able to
     fail: a row older than events_lookback_days is not taken in by an incremental run."""
     first, final, too_late = event_files
-    raw_first = write_events(first, tmp_path / "raw_first")
+    raw = write_events(first, tmp_path / "raw")
     raw_final = write_events(pd.concat([final, too_late]), tmp_path / "raw_final")
     incremental_dir = tmp_path / "incremental"
-    assert run_dbt(["build"], incremental_dir, events_only(raw_first)).success
-    incremental = run_dbt(["build"], incremental_dir, events_only(raw_final))
+    assert run_dbt(["build"], incremental_dir, events_only(raw)).success
+    write_events(pd.concat([final, too_late]), raw)
+    incremental = run_dbt(["build"], incremental_dir, events_only(raw))
     full = run_dbt(["build"], tmp_path / "full", events_only(raw_final))
     assert incremental.success and full.success
     # the one-row kpis differ: one row on each side of the symmetric difference
     assert differing_rows(incremental.db_path, full.db_path, "marts", "funnel_kpis") == 2
     # and a full refresh repairs it
-    refreshed = run_dbt(["build", "--full-refresh"], incremental_dir, events_only(raw_final))
+    refreshed = run_dbt(["build", "--full-refresh"], incremental_dir, events_only(raw))
     assert refreshed.success
     assert differing_rows(refreshed.db_path, full.db_path, "marts", "funnel_kpis") == 0
+
+
+def test_another_raw_path_rebuilds_the_incremental_models_from_scratch(event_files, tmp_path):
+    """A database built from one folder, then a run on another shop's folder: every
+    incremental model is rebuilt from scratch (it would otherwise keep the first folder's
+    history) and says so; the result equals a fresh build of the second folder. A run on
+    the same folder again rebuilds nothing from scratch."""
+    first, _, _ = event_files
+    raw_a = write_events(first, tmp_path / "shop_a")
+    other = generate_raw(tmp_path / "shop_b", customers=150, events=6000, seed=47,
+                         messiness="none", days=30)
+    incremental_dir = tmp_path / "incremental"
+    assert run_dbt(["build"], incremental_dir, events_only(raw_a)).success
+    again = run_dbt_cli(["build"], incremental_dir, events_only(raw_a))
+    assert again.returncode == 0 and "raw inputs changed" not in again.stdout
+    switched = run_dbt_cli(["build"], incremental_dir, events_only(other))
+    assert switched.returncode == 0, switched.stdout[-3000:]
+    assert (f'stg_clickstream__events: the raw inputs changed since it was last built '
+            f'(raw_path "{raw_a}" -> "{other}")') in switched.stdout
+    fresh = run_dbt(["build"], tmp_path / "fresh", events_only(other))
+    assert fresh.success
+    switched_db = duckdb_path(incremental_dir)
+    for schema, table in CLICKSTREAM_TABLES:
+        assert differing_rows(switched_db, fresh.db_path, schema, table) == 0, table
+

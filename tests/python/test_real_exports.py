@@ -339,3 +339,35 @@ def test_converted_carts_of_quarantined_orders_are_counted(implausible_build, sa
         "select step, rows_removed from marts.data_quality_audit where source_table = 'orders'"
         " and step in ('negative_net_total', 'invalid_net_total')"))
     assert removed == {"negative_net_total": 1, "invalid_net_total": 1}
+
+
+# --- a mistyped far-future date (docs/business_rules.md, "as_of") ----------------------
+
+
+def test_a_mistyped_year_moves_neither_as_of_nor_any_other_outcome(tmp_path, sample_build):
+    """One cart and one event dated 2030 in the committed sample (2024): they lie beyond the
+    data, so both families' as_of stay where they were, every other cart keeps its outcome,
+    the product flags keep their recent window (the event itself still counts as a view of
+    all time), and the audit flags the two rows."""
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    append_rows(raw / "shopping_carts.csv", [
+        _cart(_customer_id(raw), "CART-YEAR-2030", "2030-11-02 10:00:00",
+              "2030-11-02 10:30:00", "open")])
+    event = first_row(raw / "events.csv")
+    append_rows(raw / "events.csv", [{**event, "event_time": "2030-11-02 10:00:00 UTC"}])
+    build = run_dbt(["build"], tmp_path / "run", {"raw_path": str(raw)})
+    assert build.success
+    for query in (
+        "select as_of from marts.cart_kpis",
+        "select product_id, recent_views, recent_purchases, is_recent_high_view_zero_purchase"
+        " from marts.product_performance order by product_id",
+        "select * from marts.fct_carts where cart_id <> 'CART-YEAR-2030' order by cart_id",
+    ):
+        assert build.query(query) == sample_build.query(query), query
+    flagged = build.query(
+        "select source_table, rows_flagged from marts.data_quality_audit"
+        " where step = 'timestamp_beyond_data' and rows_flagged > 0 order by source_table")
+    assert flagged == [("events", 1), ("shopping_carts", 1)]
+    assert sample_build.query(
+        "select count(*) from marts.data_quality_audit"
+        " where step = 'timestamp_beyond_data' and rows_flagged > 0") == [(0,)]

@@ -397,9 +397,15 @@ def test_incremental_run_on_spark_equals_a_full_build_with_late_rows(spark, tmp_
         duckdb_build(tmp_path / "duckdb", {**events_only, "raw_path": str(final)}),
         CLICKSTREAM_TABLES,
     )
+    # both files delivered into one folder, one after the other (another raw_path would
+    # rebuild from scratch: macros/raw_inputs_state.sql)
+    delivered = tmp_path / "delivered"
+    delivered.mkdir()
     state_dir = tmp_path / "state"
-    spark_build(state_dir, tmp_path / "spark_first", {**events_only, "raw_path": str(first)})
-    spark_build(state_dir, tmp_path / "spark_final", {**events_only, "raw_path": str(final)})
+    shutil.copyfile(first / "events.csv", delivered / "events.csv")
+    spark_build(state_dir, tmp_path / "spark_first", {**events_only, "raw_path": str(delivered)})
+    shutil.copyfile(final / "events.csv", delivered / "events.csv")
+    spark_build(state_dir, tmp_path / "spark_final", {**events_only, "raw_path": str(delivered)})
     spark_tables = read_spark_files(spark, state_dir, CLICKSTREAM_TABLES)
     for _, table in CLICKSTREAM_TABLES:
         assert_same_rows(table, reference[table], spark_tables[table])

@@ -23,10 +23,7 @@ product_viewers as (
     group by product_id
 ),
 
-latest_event as (
-    select max(event_time) as latest_at
-    from {{ ref('int_events_sessionized') }}
-),
+latest_event as (select * from {{ ref('int_events_latest_activity') }}),
 
 -- the clickstream's "now": the var as_of, else its latest event
 events_as_of as (

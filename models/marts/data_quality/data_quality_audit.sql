@@ -6,7 +6,8 @@
     the rows kept (its valid_ model), one step per flag check with the kept
     rows it flags (the check's flag_column in the valid_ model), and one step
     per knock-on effect of quarantined orders (int_quarantined_order_knock_ons:
-    rows of other tables that lose their order). All of it comes
+    rows of other tables that lose their order), and one step per warning found
+    over a family's whole data (timestamps beyond the data's end). All of it comes
     from the seed and audited_tables(): a check added to the seed shows up here,
     and a flag whose column does not exist stops the build (dq_flag_checks).
 -#}
@@ -128,6 +129,29 @@ flag_counts as (
     {%- endfor %}
 ),
 
+-- with the warnings found over a family's whole data (action whole_data_flag):
+-- kept rows with a timestamp beyond the data's end (latest_within_data), counted
+-- by the family's intermediate models
+all_flag_counts as (
+    select * from flag_counts
+    {%- if raw_family_enabled('commerce') %}
+    union all
+    select
+        source_table,
+        check_name as step,
+        rows_affected as rows_flagged
+    from {{ ref('int_commerce_rows_beyond_data') }}
+    {%- endif %}
+    {%- if raw_family_enabled('events') %}
+    union all
+    select
+        'events' as source_table,
+        'timestamp_beyond_data' as step,
+        timestamps_beyond_data as rows_flagged
+    from {{ ref('int_events_latest_activity') }}
+    {%- endif %}
+),
+
 flag_steps as (
     select
         flag_counts.source_table,
@@ -138,7 +162,7 @@ flag_steps as (
         0 as rows_removed,
         flag_counts.rows_flagged,
         checks.description as reason
-    from flag_counts
+    from all_flag_counts as flag_counts
     inner join checks
         on
             flag_counts.source_table = checks.source_table

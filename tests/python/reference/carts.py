@@ -46,6 +46,7 @@ from reference.common import (
     hours,
     keep_smallest_per_key,
     label,
+    latest_within_data,
     money,
     numeric,
     rate,
@@ -279,10 +280,10 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> CartReference:
     orders = clean_orders(raw_orders)
     customers = clean_customers(read_raw(raw_dir, "customers"))
 
-    as_of = max(
-        s.max() for s in (carts["created_at"], carts["updated_at"], items["added_at"],
-                          orders["order_date"])
-        if s.notna().any()
+    as_of = latest_within_data(
+        pd.concat([carts["created_at"], carts["updated_at"], items["added_at"],
+                   orders["order_date"]], ignore_index=True),
+        rules,
     )
 
     # ---- per cart -----------------------------------------------------------------------

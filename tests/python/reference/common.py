@@ -75,6 +75,9 @@ class Rules:
     max_plausible_quantity: float = 10_000
     max_plausible_unit_price: float = 1_000_000
     max_plausible_order_total: float = 10_000_000
+    # the data's end (as_of's default): a mistyped far-future date lies beyond it
+    beyond_data_gap_days: int = 30
+    beyond_data_max_share: float = 0.01
 
 
 # the bounds the references' cleaning applies (the defaults)
@@ -222,3 +225,20 @@ def keep_smallest_per_key(
     k = key.loc[order]
     kept = ~k.duplicated(keep="first") | k.isna()
     return kept.reindex(raw.index)
+
+
+def latest_within_data(timestamps: pd.Series, rules: Rules) -> pd.Timestamp:
+    """The latest timestamp before what lies beyond the data (docs/business_rules.md,
+    "as_of"): the earliest day that comes more than beyond_data_gap_days after the previous
+    day with timestamps, and from which on lie at most beyond_data_max_share of them,
+    starts what is beyond; without one, the latest timestamp."""
+    present = timestamps.dropna()
+    per_day = present.dt.floor("D").value_counts().sort_index()
+    from_here = per_day[::-1].cumsum()[::-1]
+    gap = pd.Series(per_day.index, index=per_day.index).diff().dt.days
+    starts = per_day.index[(gap > rules.beyond_data_gap_days)
+                           & (from_here <= rules.beyond_data_max_share * per_day.sum())]
+    if len(starts):
+        present = present[present < starts.min()]
+    return present.max()
+

@@ -73,6 +73,7 @@ from reference.common import (
     Rules,
     drop_exact_duplicates,
     label,
+    latest_within_data,
     money,
     numeric,
     rate,
@@ -463,7 +464,7 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
         p["purchases"] == 0)
     # the last zero_purchase_window_days before as_of (the latest kept event, no as_of var):
     # as_of - window < event_time <= as_of
-    as_of = ev["event_time"].max()
+    as_of = latest_within_data(ev["event_time"], rules)
     window = pd.Timedelta(days=rules.zero_purchase_window_days)
     recent = ev[(ev["event_time"] > as_of - window) & (ev["event_time"] <= as_of)]
     for column, event_type in (("recent_views", "view"), ("recent_purchases", "purchase")):
