@@ -258,6 +258,12 @@ def remove_leftovers(layout: Layout) -> None:
             remove_entry(folder)
 
 
+def published_marker(build_db: Path) -> Path:
+    """The file beside the work database that says its last build was published (written
+    after a publication, removed when a build starts): scripts/metrics.py reads it."""
+    return build_db.with_name(build_db.name + ".published")
+
+
 def run_build(dbt_vars: str | None, full_refresh: bool, target_path: Path) -> int:
     """dbt build into the work database; returns dbt's exit code."""
     # this script's project, whatever DBT_PROJECT_DIR says (the Makefile exports it)
@@ -620,6 +626,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"publish: {error}\npublish: nothing was built or published.", file=sys.stderr)
         return 1
     try:
+        # the work database is about to change: until it is published, metrics refuse it
+        published_marker(build_db).unlink(missing_ok=True)
         started = dt.datetime.now().timestamp()
         exit_code = run_build(vars_text, args.full_refresh, target_path)
         reasons, run_results = audit_build(exit_code, target_path, started)
@@ -639,6 +647,10 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
+        published_marker(build_db).write_text(json.dumps({
+            "publication_id": manifest["publication_id"],
+            "dbt_invocation_id": manifest["dbt_invocation_id"],
+        }) + "\n")
     finally:
         lock.release()
     print(

@@ -43,12 +43,11 @@
                         if compressed else "")
                     ~ ": add it, " ~ switch_hint ~ ".") -%}
             {%- elif files | length > 1 -%}
-                {%- set names = [] -%}
-                {%- for file in files -%}{%- do names.append(file.split('/')[-1]) -%}{%- endfor -%}
                 {%- do problems.append(
-                    ("both " if names | length == 2 else "")
-                    ~ names[:-1] | join(', ') ~ " and " ~ names[-1] ~ " are in raw_path '"
-                    ~ folder ~ "': keep only one of them.") -%}
+                    ("both " if files | length == 2 else "")
+                    ~ files[:-1] | join(', ') ~ " and " ~ files[-1] ~ " are forms of the "
+                    ~ table_name ~ " table in raw_path '" ~ folder ~ "': a table is one file"
+                    ~ " directly in raw_path; keep only one of them.") -%}
             {%- else -%}
                 {%- set scan = raw_file_scan(files[0]) -%}
                 {%- if scan['bad_line'] is not none -%}
@@ -68,6 +67,10 @@
                             ~ " (docs/raw_data.md); add the missing ones to the header (values may be empty).") -%}
                     {%- elif scan['rows'] == 0 -%}
                         {%- do empty_files.append(files[0]) -%}
+                    {%- endif -%}
+                    {%- if table_name == 'events' and not missing -%}
+                        {%- set shrunk = raw_history_shrink_problem(files[0], scan['rows']) -%}
+                        {%- if shrunk -%}{%- do problems.append(shrunk) -%}{%- endif -%}
                     {%- endif -%}
                 {%- endif -%}
             {%- endif -%}
@@ -90,6 +93,22 @@
                         ~ " (docs/raw_data.md).") -%}
                 {%- endif -%}
             {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for folder, folder_problem in folders.items() if not folder_problem -%}
+        {%- set unread = unread_raw_files(folder) -%}
+        {%- for file in unread['table_parts'] -%}
+            {%- do problems.append(
+                "file " ~ file ~ " looks like part of the " ~ unread['table_parts'][file]
+                ~ " table, but a table is one file " ~ unread['table_parts'][file]
+                ~ ".csv (or .csv.gz, .parquet) directly in raw_path: merge the files into it,"
+                ~ " or move this one out of raw_path '" ~ folder ~ "' (docs/raw_data.md).") -%}
+        {%- endfor -%}
+        {%- if unread['others'] -%}
+            {%- do exceptions.warn(
+                "raw_path '" ~ folder ~ "' holds files the build does not read: "
+                ~ unread['others'] | join(', ') ~ " (a raw table is <table>.csv, .csv.gz or"
+                ~ " .parquet directly in raw_path; docs/raw_data.md).") -%}
         {%- endif -%}
     {%- endfor -%}
     {%- for file in empty_files -%}
@@ -231,3 +250,91 @@
 {% macro missing_columns(expected, found) %}
     {{ return(expected | reject('in', found) | list) }}
 {% endmacro %}
+
+
+{#-
+    The files of a raw folder (and its subfolders) that the build does not read:
+    {'table_parts': {file: table} for those named like part of a table
+    (`events2.csv`, `events-2019-Nov.csv`, `sub/events.csv`: a name that starts with
+    a table's name and ends with a raw file extension), 'others': the rest}. Hidden
+    files (a name starting with `.`) are left out. Engines that cannot list a folder
+    recursively return nothing (default).
+-#}
+{% macro unread_raw_files(folder) %}
+    {{ return(adapter.dispatch('unread_raw_files', 'ecommerce_behavior')(folder)) }}
+{% endmacro %}
+
+{% macro default__unread_raw_files(folder) %}
+    {{ return({'table_parts': {}, 'others': []}) }}
+{% endmacro %}
+
+{% macro duckdb__unread_raw_files(folder) %}
+    {%- set base = folder.rstrip('/') -%}
+    {%- set listed = run_query("select file from glob(" ~ sql_text_literal(base ~ '/**') ~ ") order by file")
+        .columns[0].values() | list -%}
+    {%- set read = [] -%}
+    {%- set tables = [] -%}
+    {%- for table_name, spec in raw_contract().items() -%}
+        {%- do tables.append(table_name) -%}
+        {%- for extension in raw_file_extensions() -%}
+            {%- do read.append(base ~ '/' ~ table_name ~ '.' ~ extension) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set unread = {'table_parts': {}, 'others': []} -%}
+    {%- for file in listed if file not in read -%}
+        {%- set relative = file[base | length + 1:] -%}
+        {%- set name = relative.split('/')[-1] | lower -%}
+        {%- set hidden = [] -%}
+        {%- for part in relative.split('/') if part.startswith('.') -%}
+            {%- do hidden.append(part) -%}
+        {%- endfor -%}
+        {%- if not hidden -%}
+            {%- set extension_found = [] -%}
+            {%- for extension in raw_file_extensions() if name.endswith('.' ~ extension) -%}
+                {%- do extension_found.append(extension) -%}
+            {%- endfor -%}
+            {#- no table's name starts another's, so at most one matches -#}
+            {%- set table_found = [] -%}
+            {%- for table_name in tables if name.startswith(table_name) and extension_found -%}
+                {%- do table_found.append(table_name) -%}
+            {%- endfor -%}
+            {%- if table_found -%}
+                {%- do unread['table_parts'].update({file: table_found[0]}) -%}
+            {%- else -%}
+                {%- do unread['others'].append(file) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(unread) }}
+{% endmacro %}
+
+
+{#-
+    Why the events file cannot be read incrementally, or '' when it can: earlier
+    runs read more rows from before the incremental window than the file now holds
+    in all (it was replaced by a shorter one). Checked when the events' staging
+    table exists, will be built incrementally (no --full-refresh, same raw inputs)
+    and the file has every column.
+-#}
+{% macro raw_history_shrink_problem(path, raw_rows) %}
+    {%- if flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
+    {%- set relation = adapter.get_relation(
+        database=target.database, schema='staging', identifier='stg_clickstream__events') -%}
+    {%- if relation is none
+        or recorded_raw_inputs('stg_clickstream__events') not in [none, raw_inputs_signature()] -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set window_start = dbt.dateadd('day', -1 * var('events_lookback_days'), 'max(event_date)') -%}
+    {%- set staged = run_query(
+        "select count(*) from " ~ relation ~ " where event_date < (select cast("
+        ~ window_start ~ " as date) from " ~ relation ~ ")").rows[0][0] -%}
+    {%- if raw_rows < staged -%}
+        {{ return("file " ~ path ~ " holds " ~ raw_rows ~ " rows, fewer than the " ~ staged
+            ~ " rows before the incremental window that earlier runs read from it: the raw"
+            ~ " file must keep its full history (add new events to it, never replace it by a"
+            ~ " shorter one), or rebuild from it alone with a full refresh (make build"
+            ~ " FULL_REFRESH=1, dbt build --full-refresh).") }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+

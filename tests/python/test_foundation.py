@@ -499,7 +499,9 @@ def test_two_forms_of_one_table_are_refused(tmp_path):
     compress(raw / "events.csv", "gz")
     output, build = cli_build(raw, tmp_path / "run")
     assert not build.success
-    assert f"both events.csv and events.csv.gz are in raw_path '{raw}'" in output
+    assert (f"both {raw}/events.csv and {raw}/events.csv.gz are forms of the events table"
+            f" in raw_path '{raw}'") in output
+    assert "keep only one of them" in output
 
 
 @pytest.mark.parametrize("kind", ["missing", "file"])
@@ -514,3 +516,36 @@ def test_raw_path_that_is_no_folder_is_named_as_such(tmp_path, kind):
     assert f"raw_path '{raw}' {said}" in output
     assert "no file" not in output  # not one message per table
     assert "Traceback" not in output
+
+
+# --- nothing in raw_path is ignored in silence (issue 27) ----------------------------
+
+
+@pytest.mark.parametrize("extra", ["events2.csv", "events-2019-Nov.csv", "sub/events.csv",
+                                   "sub/2024/shopping_carts.csv.gz"])
+def test_a_file_that_looks_like_part_of_a_table_stops_the_build(tmp_path, extra):
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    (raw / extra).parent.mkdir(parents=True, exist_ok=True)
+    (raw / extra).write_text("anything\n")
+    table = "shopping_carts" if "shopping_carts" in extra else "events"
+    result = run_dbt_cli(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
+                         {"raw_path": str(raw)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"file {raw}/{extra} looks like part of the {table} table" in output, output[-2000:]
+    assert "merge the files into it, or move this one out of raw_path" in output
+
+
+def test_a_file_the_build_does_not_read_is_named_in_a_warning(tmp_path):
+    raw = copy_sample_as_raw_files(tmp_path / "raw")
+    (raw / "README.md").write_text("exported on Monday\n")
+    (raw / "notes").mkdir()
+    (raw / "notes" / "prices.xlsx").write_bytes(b"PK")
+    (raw / ".DS_Store").write_bytes(b"\0")  # hidden: left out
+    result = run_dbt_cli(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
+                         {"raw_path": str(raw)})
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-2000:]
+    assert (f"raw_path '{raw}' holds files the build does not read: {raw}/README.md, "
+            f"{raw}/notes/prices.xlsx (") in output
+    assert ".DS_Store" not in output

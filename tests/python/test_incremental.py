@@ -199,3 +199,23 @@ def test_another_raw_path_rebuilds_the_incremental_models_from_scratch(event_fil
     for schema, table in CLICKSTREAM_TABLES:
         assert differing_rows(switched_db, fresh.db_path, schema, table) == 0, table
 
+
+
+def test_an_events_file_replaced_by_a_shorter_one_stops_with_what_to_do(event_files, tmp_path):
+    """The events file of an incremental database replaced by one with less history: the
+    run stops before any model, says the file must keep its full history or a full refresh
+    is needed; the full refresh builds."""
+    _, final, _ = event_files
+    raw = write_events(final, tmp_path / "raw")
+    incremental_dir = tmp_path / "incremental"
+    assert run_dbt(["build"], incremental_dir, events_only(raw)).success
+    day = final["event_time"].str.slice(0, 10)
+    shorter = final[day >= sorted(day.unique())[-5]]
+    write_events(shorter, raw)
+    stopped = run_dbt_cli(["build"], incremental_dir, events_only(raw))
+    output = stopped.stdout + stopped.stderr
+    assert stopped.returncode != 0
+    assert f"file {raw}/events.csv holds {len(shorter)} rows, fewer than the " in output
+    assert "the raw file must keep its full history" in output and "FULL_REFRESH=1" in output
+    refreshed = run_dbt(["build", "--full-refresh"], incremental_dir, events_only(raw))
+    assert refreshed.success

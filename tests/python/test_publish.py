@@ -301,6 +301,33 @@ def project_copy(destination: Path) -> Path:
     return destination
 
 
+def metrics(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """scripts/metrics.py (MetricFlow on published numbers only) on the folder `root`."""
+    return subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "metrics.py"), *args],
+        cwd=PROJECT_DIR, env=publish_env(root), capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_metrics_answer_only_on_the_published_build(published, tmp_path):
+    """After a publication, scripts/metrics.py runs MetricFlow (`mf --version` here); a dbt
+    build into the work database outside make build since then, and no publication marker,
+    are refused with what to do."""
+    answered = metrics(published, "--version")
+    assert answered.returncode == 0, answered.stderr
+    assert "version" in (answered.stdout + answered.stderr).lower()
+    root = tmp_path / "root"
+    shutil.copytree(published / "build", root / "build")
+    shutil.copytree(published / "target", root / "target")
+    results = json.loads((root / "target" / "run_results.json").read_text())
+    results["metadata"]["invocation_id"] = "another-invocation"
+    (root / "target" / "run_results.json").write_text(json.dumps(results))
+    refused = metrics(root, "--version")
+    assert refused.returncode == 2
+    assert "`dbt build` ran into the work database" in refused.stderr
+    assert "run `make build`" in refused.stderr
+
+
 def test_failed_test_publishes_nothing(published, tmp_path):
     root = tmp_path / "root"
     copy_publication(published, root)
@@ -316,6 +343,10 @@ def test_failed_test_publishes_nothing(published, tmp_path):
     assert "The last publication is unchanged and readable" in err
     assert publication_state(root) == before
     assert len(read_marts(root / PUBLICATION)) == 33
+    # and the metrics refuse the work database of the failed build
+    refused = metrics(root, "--version")
+    assert refused.returncode == 2
+    assert "was not published: its last build failed its audit" in refused.stderr
 
 
 def wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 600) -> None:

@@ -438,7 +438,8 @@ def test_raw_file_problems_are_reported_before_anything_runs_on_spark(tmp_path):
     assert result.returncode != 0
     assert "Raw data check failed" in output
     assert f"no file return_items.csv or return_items.parquet in raw_path '{raw}'" in output
-    assert f"both events.csv and events.parquet are in raw_path '{raw}'" in output
+    assert (f"both {raw}/events.csv and {raw}/events.parquet are forms of the events table"
+            f" in raw_path '{raw}'") in output
     assert f"file {raw}/customers.csv lacks column(s) clv_bucket" in output
 
 
