@@ -28,7 +28,7 @@
 
 {#- The relation that records the raw inputs of the incremental model `model_name`. -#}
 {% macro raw_inputs_relation(model_name) %}
-    {{ return(api.Relation.create(database=target.database, schema='build_state',
+    {{ return(api.Relation.create(database=target.get('database'), schema='build_state',
         identifier='raw_inputs__' ~ model_name, type='table')) }}
 {% endmacro %}
 

@@ -319,7 +319,7 @@
 {% macro raw_history_shrink_problem(path, raw_rows) %}
     {%- if flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
     {%- set relation = adapter.get_relation(
-        database=target.database, schema='staging', identifier='stg_clickstream__events') -%}
+        database=target.get('database'), schema='staging', identifier='stg_clickstream__events') -%}
     {%- if relation is none
         or recorded_raw_inputs('stg_clickstream__events') not in [none, raw_inputs_signature()] -%}
         {{ return('') }}
