@@ -138,6 +138,10 @@ def refuse_what_is_not_a_query(sql: str, **kwargs) -> str:
     return sql
 
 
+# An imported dataset may carry a `data:` URL that Superset fetches and loads (file:// too):
+# none is allowed.
+DATASET_IMPORT_ALLOWED_DATA_URLS: list[str] = []
+
 DB_SQLA_URI_VALIDATOR = check_warehouse_uri
 DB_CONNECTION_MUTATOR = lock_duckdb_connection
 SQL_QUERY_MUTATOR = refuse_what_is_not_a_query

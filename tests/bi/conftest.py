@@ -166,7 +166,10 @@ def superset(published: Path, tmp_path_factory, peaks: Peaks) -> Iterator[Instan
                        viewer=sessions["viewer"], server_pid=proc.pid)
     finally:
         peaks.pids.pop("superset", None)
+        workers = sup.process_tree(proc.pid)
         sup.stop_server(proc)
+        left = [pid for pid, started in workers if sup.alive(pid, started)]
+        assert not left, f"gunicorn workers {left} still running after stop_server"
 
 
 @pytest.fixture(scope="session")

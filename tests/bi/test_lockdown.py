@@ -10,12 +10,12 @@
 4. The database's own settings (URI query, `extra`) changed by the admin change nothing.
 5. The viewer: every dashboard and its charts' data, nothing else (401/403).
 6. Accounts: no admin/admin, passwords per instance in files of mode 600.
-7. Serving: gunicorn, on 127.0.0.1 only, stopped by pid with its workers.
+7. Serving: gunicorn, on 127.0.0.1 only, with its workers (conftest checks that they
+   are gone after the stop).
 """
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 from urllib.parse import urlparse
@@ -57,13 +57,21 @@ PROBES = {
     "load": ("load httpfs", "Loading external extensions is disabled", GUARD, PARSER),
     "duckdb_secrets": ("select * from duckdb_secrets()", FILES, FUNCTION, GUARD),
 }
-# What DuckDB still runs on a locked connection (docs/dashboards.md says so): extensions
-# built into the wheel, temporary objects in memory, the warehouse file itself, the settings.
+# What DuckDB still runs on a locked connection (docs/dashboards.md says so; Superset refuses
+# each of them, layer 3): extensions built into the wheel, temporary objects in memory, the
+# warehouse file itself, the settings, profiling and logging into memory.
+# name: (SQL, SQL Lab's refusal)
+DML = "does not allow for DDL/DML"  # Superset's own check, the database's allow_dml=false
 STILL_RUNS = {
-    "load_built_in_json": "load json",
-    "temp_table": "create temp table t as select 1 as x",
-    "read_blob_of_the_warehouse": "select size from read_blob('{warehouse}')",
-    "settings": "select value from duckdb_settings() where name = 'lock_configuration'",
+    "load_built_in_json": ("load json", GUARD),
+    "temp_table": ("create temp table t as select 1 as x", DML),
+    "variable": ("set variable x = 1", GUARD),
+    "read_blob_of_the_warehouse": ("select size from read_blob('{warehouse}')", FUNCTION),
+    "settings": ("select value from duckdb_settings() where name = 'lock_configuration'",
+                 FUNCTION),
+    "database_list": ("pragma database_list", GUARD),
+    "profiling": ("pragma enable_profiling", GUARD),
+    "logging_to_memory": ("call enable_logging()", GUARD),
 }
 
 
@@ -86,19 +94,12 @@ def config(superset: Instance):
     """bi/superset/superset_config.py, loaded as Superset loads it for this instance."""
     import importlib.util
 
-    env = {"SUPERSET_HOME": str(superset.home), "SUPERSET_WAREHOUSE": str(superset.warehouse)}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SUPERSET_HOME", str(superset.home))
+        env.setenv("SUPERSET_WAREHOUSE", str(superset.warehouse))
         spec = importlib.util.spec_from_file_location("superset_config_under_test", CONFIG)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return module
 
 
@@ -158,7 +159,7 @@ def test_duckdb_settings_are_forced(config, superset: Instance):
 def test_duckdb_still_runs(config, superset: Instance, tmp_path: Path, name: str):
     """What the lock leaves possible, as documented: nothing outside the warehouse file."""
     engine = superset_engine(config, f"duckdb:///{superset.warehouse}")
-    run(engine, probe_sql(STILL_RUNS[name], superset, tmp_path))
+    run(engine, probe_sql(STILL_RUNS[name][0], superset, tmp_path))
 
 
 @pytest.mark.parametrize("uri", [
@@ -214,6 +215,13 @@ def test_sql_lab_refuses(superset: Instance, tmp_path: Path, name: str):
     response = sql_lab(superset.admin, superset, probe_sql(sql, superset, tmp_path))
     assert refusal in refused(response), response.text[:500]
     assert not (tmp_path / "written.csv").exists()
+
+
+@pytest.mark.parametrize("name", STILL_RUNS)
+def test_sql_lab_refuses_what_duckdb_allows(superset: Instance, tmp_path: Path, name: str):
+    sql, refusal = STILL_RUNS[name]
+    response = sql_lab(superset.admin, superset, probe_sql(sql, superset, tmp_path))
+    assert refusal in refused(response), response.text[:500]
 
 
 @pytest.fixture()
@@ -298,6 +306,55 @@ def test_connection_to_another_database_is_refused(superset: Instance, tmp_path:
     )
     assert response.status_code != 200
     assert "reads only the published warehouse" in response.text, response.text[:500]
+
+
+def test_dataset_import_cannot_fetch_a_url(superset: Instance):
+    """An imported dataset's `data:` URL, which Superset would fetch and load, is never
+    fetched: a server on 127.0.0.1 waits for the request that must not come."""
+    import io
+    import threading
+    import zipfile
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    fetched = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            fetched.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"x\n1\n")
+
+        def log_message(self, *args):
+            pass
+
+    bundle = ROOT / "bi" / "superset" / "bundle"
+    database = (bundle / "databases" / "ecommerce_behavior.yaml").read_text()
+    dataset = (bundle / "datasets" / "ecommerce_behavior" / "cart_kpis.yaml").read_text()
+    with ThreadingHTTPServer((sup.HOST, 0), Handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://{sup.HOST}:{server.server_address[1]}/customers.csv"
+        dataset = (dataset.replace("table_name: cart_kpis", "table_name: import_probe")
+                   .replace("uuid: 941edc4c-a54e-5eef-a5b5-000d49556557",
+                            "uuid: 941edc4c-a54e-5eef-a5b5-00000000beef")
+                   + f"data: {url}\n")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zf:
+            zf.writestr("probe/metadata.yaml", "version: 1.0.0\ntype: SqlaTable\n"
+                        "timestamp: '2026-01-01T00:00:00+00:00'\n")
+            zf.writestr("probe/databases/ecommerce_behavior.yaml",
+                        database.replace(sup.PLACEHOLDER, str(superset.warehouse)))
+            zf.writestr("probe/datasets/ecommerce_behavior/import_probe.yaml", dataset)
+        response = superset.admin.post(
+            superset.url + "/api/v1/dataset/import/",
+            files={"formData": ("probe.zip", buffer.getvalue(), "application/zip")},
+            data={"overwrite": "true"}, timeout=120)
+        server.shutdown()
+    assert response.status_code != 200, response.text[:300]  # Superset: a 500 page
+    assert not fetched, f"Superset fetched {fetched}"
+    names = [d["table_name"] for d in superset.get("/api/v1/dataset/", q="(page_size:100)")
+             .json()["result"]]
+    assert "import_probe" not in names
 
 
 # --- 5. The viewer ------------------------------------------------------------------------------
@@ -434,18 +491,3 @@ def test_served_by_gunicorn_on_loopback_only(superset: Instance):
     assert b"gunicorn" in cmdline[1], cmdline
     workers, _ = sup.workers_and_threads()
     assert len(sup.process_tree(superset.server_pid)) == workers
-
-
-def test_stop_server_stops_the_workers(superset: Instance, tmp_path: Path):
-    """A second server on the same instance, stopped by pid: master and workers are gone."""
-    from conftest import free_port
-
-    proc = sup.start_server(superset.home, free_port(), tmp_path / "second.log",
-                            superset.warehouse)
-    try:
-        tree = sup.process_tree(proc.pid)
-        assert len(tree) == sup.workers_and_threads()[0]
-    finally:
-        sup.stop_server(proc)
-    assert proc.poll() is not None
-    assert not [pid for pid, started in tree if sup.alive(pid, started)]
