@@ -138,8 +138,8 @@ def refuse_what_is_not_a_query(sql: str, **kwargs) -> str:
     return sql
 
 
-# An imported dataset may carry a `data:` URL that Superset fetches and loads (file:// too):
-# none is allowed.
+# An imported dataset may carry a `data:` URL that Superset fetches from this host and loads
+# (any http(s) URL by default): none is allowed.
 DATASET_IMPORT_ALLOWED_DATA_URLS: list[str] = []
 
 DB_SQLA_URI_VALIDATOR = check_warehouse_uri
