@@ -25,7 +25,7 @@ help:
 	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
 	@echo "make spark-cluster-test  the same on a local Spark cluster (master, worker, Thrift server)"
 	@echo "make dashboards  Superset on 127.0.0.1:8088 with the four growth dashboards (after make build)"
-	@echo "make bi-test  the dashboards checked against the marts and rendered in headless Chromium"
+	@echo "make bi-test  the dashboards checked against the marts, rendered in headless Chromium, locked down"
 	@echo "make sample  regenerate the committed sample in data/sample (generator, fixed seed)"
 	@echo "make bench   benchmark the build against a floor and a peer (benchmarks/README.md)"
 	@echo "make clean   remove build artefacts and the local warehouse"
@@ -87,13 +87,15 @@ spark-cluster-test:
 	bash scripts/spark_cluster_test.sh
 
 # Superset dashboards (docs/dashboards.md): own venv .venv-superset (bi/superset/requirements.txt),
-# the published $(DUCKDB_PATH) read-only, served on 127.0.0.1:$(SUPERSET_PORT); log in admin / admin.
+# the published $(DUCKDB_PATH) read-only and locked down, served by gunicorn on
+# 127.0.0.1:$(SUPERSET_PORT); accounts admin and viewer, passwords made per instance (printed once).
 SUPERSET_PORT ?= 8088
 dashboards:
 	SUPERSET_PORT=$(SUPERSET_PORT) $(PYTHON) scripts/superset.py serve
 
 # Every chart against the marts (chart-data API vs DuckDB), every dashboard rendered in headless
-# Chromium (Debian's chromium + chromium-driver, apt-get if missing); PNGs in docs/images.
+# Chromium (Debian's chromium + chromium-driver, apt-get if missing); PNGs in docs/images. Also
+# the lock-down probes, the viewer's role, and a bounded load check on 127.0.0.1.
 bi-test:
 	$(PYTHON) scripts/superset.py bi-test
 

@@ -12,11 +12,18 @@ Runs with any Python 3.11; Superset itself runs from its own pinned virtualenv,
 
 Environment:
     DUCKDB_PATH          the published warehouse (default warehouse/ecommerce_behavior.duckdb),
-                         registered read-only
-    SUPERSET_HOME        the instance's folder: metadata (SQLite), SECRET_KEY, rendered bundle
-                         (default warehouse/superset, git-ignored)
+                         the only database Superset may open, read-only and locked down
+                         (bi/superset/superset_config.py)
+    SUPERSET_HOME        the instance's folder, mode 700: metadata (SQLite), SECRET_KEY, the
+                         accounts' passwords, rendered bundle, log (default warehouse/superset,
+                         git-ignored)
     SUPERSET_PORT        the port on 127.0.0.1 (default 8088)
-    SUPERSET_ADMIN_USER, SUPERSET_ADMIN_PASSWORD   the local account (default admin / admin)
+    SUPERSET_WORKERS, SUPERSET_THREADS   gunicorn's worker processes and threads per worker
+                         (default: one worker per core, 4 threads; docs/dashboards.md)
+    SUPERSET_ADMIN_USER, SUPERSET_ADMIN_PASSWORD     the administrator (default user admin)
+    SUPERSET_VIEWER_USER, SUPERSET_VIEWER_PASSWORD   the dashboards' reader (default viewer)
+                         A password not set is made once per instance, kept in
+                         $SUPERSET_HOME/<account>_password (mode 600) and printed when made.
 """
 
 from __future__ import annotations
@@ -45,27 +52,78 @@ BUNDLE_ROOT = "ecommerce_behavior_dashboards"
 HOST = "127.0.0.1"
 
 
+# The two accounts of an instance and their Superset roles: the administrator, and the
+# dashboards' reader (role Viewer: the dashboards and their charts' data, nothing else).
+ACCOUNTS = {"admin": "Admin", "viewer": "Viewer"}
+VIEWER_ROLE = "Viewer"
+# What the Viewer role may do besides reading the marts (schema_access, added at setup):
+# open a dashboard, its charts' data and native filters. No SQL Lab, no chart, dataset or
+# dashboard editing, no database, no Explore, no import or export (tests/bi/test_lockdown.py).
+VIEWER_PERMISSIONS = [
+    ("can_read", "Dashboard"),
+    ("can_read", "Chart"),
+    ("can_dashboard", "Superset"),
+    ("can_read", "DashboardFilterStateRestApi"),
+    ("can_write", "DashboardFilterStateRestApi"),
+    ("can_read", "DashboardPermalinkRestApi"),
+    ("can_userinfo", "UserDBModelView"),
+    ("can_read", "SecurityRestApi"),  # a CSRF token, for the filter state's writes
+    ("can_log", "Superset"),  # the front-end's events (what was viewed) into the action log
+    ("menu_access", "Dashboards"),
+]
+MIN_PASSWORD = 12
+
+
 def duckdb_path() -> Path:
-    return (ROOT / os.environ.get("DUCKDB_PATH", "warehouse/ecommerce_behavior.duckdb")).resolve()
+    """The published warehouse, absolute but not resolved: it may be a symlink a publish
+    step switches, and Superset must keep opening the link, not its target of today."""
+    return Path(os.path.abspath(
+        ROOT / os.environ.get("DUCKDB_PATH", "warehouse/ecommerce_behavior.duckdb")))
 
 
 def superset_home() -> Path:
+    """The instance's folder (SUPERSET_HOME)."""
     return (ROOT / os.environ.get("SUPERSET_HOME", "warehouse/superset")).resolve()
 
 
 def port() -> int:
+    """The port on 127.0.0.1 (SUPERSET_PORT)."""
     return int(os.environ.get("SUPERSET_PORT", "8088"))
 
 
-def admin() -> tuple[str, str]:
-    return (
-        os.environ.get("SUPERSET_ADMIN_USER", "admin"),
-        os.environ.get("SUPERSET_ADMIN_PASSWORD", "admin"),
-    )
+def instance_secret(path: Path, nbytes: int) -> tuple[str, bool]:
+    """A random secret kept in a file only its owner can read (created with mode 600, never
+    readable by others in between); made when missing. Returns it, and whether it was made."""
+    made = False
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(nbytes) + "\n")
+        made = True
+    return path.read_text().strip(), made
 
 
-def database_uri(path: Path) -> str:
-    return f"duckdb:///{path}?access_mode=read_only"
+def account(home: Path, name: str) -> tuple[str, str, bool]:
+    """An account's user name, password, and whether the password was made just now.
+
+    SUPERSET_<NAME>_USER and SUPERSET_<NAME>_PASSWORD when set (the operator's choice; at
+    least MIN_PASSWORD characters, not the user name); else the name, and a password made
+    once per instance in $SUPERSET_HOME/<name>_password (mode 600).
+    """
+    prefix = f"SUPERSET_{name.upper()}"
+    user = os.environ.get(f"{prefix}_USER", name)
+    password = os.environ.get(f"{prefix}_PASSWORD")
+    if password is None:
+        return (user, *instance_secret(home / f"{name}_password", 18))
+    if len(password) < MIN_PASSWORD or password == user:
+        raise SystemExit(
+            f"superset: {prefix}_PASSWORD is too weak: use at least {MIN_PASSWORD} characters, "
+            f"not the user name (or unset it: a random one is made in {home}/{name}_password)"
+        )
+    return user, password, False
 
 
 def ensure_venv() -> Path:
@@ -86,10 +144,13 @@ def ensure_venv() -> Path:
     return python
 
 
-def superset_env(home: Path) -> dict[str, str]:
+def superset_env(home: Path, warehouse: Path) -> dict[str, str]:
+    """The environment of Superset's commands and server: its home, its configuration, and
+    the one warehouse it may open (SUPERSET_WAREHOUSE, read by superset_config.py)."""
     env = dict(os.environ)
     env.update(
         SUPERSET_HOME=str(home),
+        SUPERSET_WAREHOUSE=str(warehouse),
         SUPERSET_CONFIG_PATH=str(CONFIG),
         FLASK_APP="superset.app:create_app()",
         SUPERSET_LOAD_EXAMPLES="no",
@@ -100,14 +161,18 @@ def superset_env(home: Path) -> dict[str, str]:
     return env
 
 
-def superset(home: Path, *args: str, quiet: bool = True) -> None:
-    """Run the superset CLI of .venv-superset; show its output only when it fails."""
-    cmd = [str(VENV / "bin" / "superset"), *args]
-    result = subprocess.run(cmd, env=superset_env(home), capture_output=quiet, text=True)
+def run_quiet(cmd: list[str], env: dict[str, str], what: str) -> None:
+    """Run a command of .venv-superset; show its output only when it fails."""
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        if quiet:
-            sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise SystemExit(f"superset: `superset {' '.join(args[:2])}` failed ({result.returncode})")
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit(f"superset: {what} failed ({result.returncode})")
+
+
+def superset(home: Path, warehouse: Path, *args: str) -> None:
+    """Run the superset CLI of .venv-superset on an instance; its output only if it fails."""
+    run_quiet([str(VENV / "bin" / "superset"), *args], superset_env(home, warehouse),
+              f"`superset {' '.join(args[:2])}`")
 
 
 def render_bundle(out: Path, warehouse: Path) -> Path:
@@ -120,13 +185,49 @@ def render_bundle(out: Path, warehouse: Path) -> Path:
     return out
 
 
+def database_name() -> str:
+    """The name of the bundle's one database (bi/superset/bundle/databases/)."""
+    (path,) = BUNDLE.glob("databases/*.yaml")
+    for line in path.read_text().splitlines():
+        if line.startswith("database_name:"):
+            return line.split(":", 1)[1].strip()
+    raise SystemExit(f"superset: no database_name in {path.relative_to(ROOT)}")
+
+
+def create_accounts() -> None:
+    """The accounts, in Superset's metadata (run by setup with .venv-superset's python).
+
+    The role Viewer (VIEWER_PERMISSIONS and read access to the schema marts of the bundle's
+    database), the administrator and the viewer. Passwords come from the environment that
+    setup passes, never from a command line (which other local users can read).
+    """
+    from superset.app import create_app
+
+    home = superset_home()
+    app = create_app()
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.add_role(VIEWER_ROLE)
+        marts = ("schema_access", f"[{database_name()}].[marts]")
+        for permission, view in [*VIEWER_PERMISSIONS, marts]:
+            sm.add_permission_role(role, sm.add_permission_view_menu(permission, view))
+        for name, role_name in ACCOUNTS.items():
+            user, password, _ = account(home, name)
+            if sm.find_user(username=user):
+                continue
+            if not sm.add_user(user, "Local", name.title(), f"{user}@localhost",
+                               sm.find_role(role_name), password):
+                raise SystemExit(f"superset: could not create the account {user} ({role_name})")
+
+
 def setup(home: Path | None = None, warehouse: Path | None = None) -> Path:
-    """A fresh instance: metadata, SECRET_KEY, the local account, the dashboards imported.
+    """A fresh instance: metadata, SECRET_KEY, the accounts, the dashboards imported.
 
     The bundle is the source of truth: the metadata database is created anew each time (an
     import never overwrites a chart that exists), so export edits made in the UI first.
+    Passwords made now are printed once; they stay in $SUPERSET_HOME (mode 600).
     """
-    ensure_venv()
+    python = ensure_venv()
     home = home or superset_home()
     warehouse = warehouse or duckdb_path()
     if not warehouse.exists():
@@ -135,27 +236,96 @@ def setup(home: Path | None = None, warehouse: Path | None = None) -> Path:
             "(or set DUCKDB_PATH)"
         )
     home.mkdir(parents=True, exist_ok=True)
-    key = home / "secret_key"
-    if not key.exists():
-        key.write_text(secrets.token_urlsafe(48) + "\n")
-        key.chmod(0o600)
+    home.chmod(0o700)
+    instance_secret(home / "secret_key", 48)
     (home / "superset.db").unlink(missing_ok=True)
-    user, password = admin()
     t0 = time.monotonic()
-    superset(home, "db", "upgrade")
-    superset(home, "fab", "create-admin", "--username", user, "--firstname", "Local",
-             "--lastname", "Admin", "--email", f"{user}@localhost", "--password", password)
-    superset(home, "init")
+    superset(home, warehouse, "db", "upgrade")
+    superset(home, warehouse, "init")
+    env = superset_env(home, warehouse)
+    made = []
+    for name in ACCOUNTS:
+        user, password, new = account(home, name)
+        env[f"SUPERSET_{name.upper()}_USER"] = user
+        env[f"SUPERSET_{name.upper()}_PASSWORD"] = password
+        if new:
+            made.append(f"{user} / {password}")
+    # -P: this file's folder not on sys.path, where superset.py would hide the package
+    run_quiet([str(python), "-P", str(Path(__file__).resolve()), "accounts"], env,
+              f"creating the accounts (metadata in {home})")
     bundle = render_bundle(home / "bundle.zip", warehouse)
-    superset(home, "import-dashboards", "--path", str(bundle), "--username", user)
+    admin_user = account(home, "admin")[0]
+    superset(home, warehouse, "import-dashboards", "--path", str(bundle),
+             "--username", admin_user)
     print(f"superset: instance ready in {time.monotonic() - t0:.0f}s at {home} "
-          f"(warehouse {warehouse}, read-only)")
+          f"(warehouse {warehouse}, read-only, locked down)")
+    for line in made:
+        print(f"superset: new password, shown once (kept in {home}, mode 600): {line}")
     return home
 
 
-def start_server(home: Path, listen_port: int, log: Path) -> subprocess.Popen:
-    """Start Superset's web server on 127.0.0.1 in the background; wait until it answers."""
+def workers_and_threads() -> tuple[int, int]:
+    """gunicorn's worker processes and threads per worker: SUPERSET_WORKERS and
+    SUPERSET_THREADS, by default one worker per core and 4 threads (docs/dashboards.md,
+    "Serving": measured on 2 cores)."""
+    return (int(os.environ.get("SUPERSET_WORKERS", os.cpu_count() or 2)),
+            int(os.environ.get("SUPERSET_THREADS", "4")))
+
+
+def server_command(listen_port: int) -> list[str]:
+    """gunicorn serving Superset's WSGI app on 127.0.0.1 only, threaded workers, no control
+    socket; request lines up to gunicorn's bounded maximum (Superset's URLs are long)."""
+    workers, threads = workers_and_threads()
+    return [
+        str(VENV / "bin" / "gunicorn"), "--bind", f"{HOST}:{listen_port}",
+        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+        "--timeout", "120", "--graceful-timeout", "10", "--keep-alive", "5",
+        "--limit-request-line", "8190", "--no-control-socket",
+        "--access-logfile", "-", "--error-logfile", "-",
+        "superset.app:create_app()",
+    ]
+
+
+def process_tree(pid: int) -> list[tuple[int, str]]:
+    """The descendants of a process with their start times (from /proc), so that a pid
+    reused by another process after they end is never signalled."""
+    children: dict[int, list[int]] = {}
+    started: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        started[int(entry.name)] = fields[19]
+    tree, todo = [], list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        tree.append((child, started[child]))
+        todo.extend(children.get(child, []))
+    return tree
+
+
+def alive(pid: int, started: str) -> bool:
+    """Whether the process pid is still the one that started at `started`."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[19] == started and fields[0] != "Z"
+
+
+def start_server(home: Path, listen_port: int, log: Path,
+                 warehouse: Path | None = None) -> subprocess.Popen:
+    """Start gunicorn with Superset on 127.0.0.1 in the background; wait until it answers.
+
+    Its own session, so a Ctrl-C in the terminal reaches this script, which stops it by pid.
+    """
     with socket.socket() as probe:
+        # as gunicorn binds: connections of a server just stopped (TIME_WAIT) do not count
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, listen_port))
         except OSError:
@@ -163,12 +333,12 @@ def start_server(home: Path, listen_port: int, log: Path) -> subprocess.Popen:
                 f"superset: {HOST}:{listen_port} is in use (another Superset?): stop it, "
                 "or choose another port with SUPERSET_PORT"
             ) from None
-    cmd = [str(VENV / "bin" / "superset"), "run", "-h", HOST, "-p", str(listen_port),
-           "--with-threads"]
+    env = superset_env(home, warehouse or duckdb_path())
     with log.open("ab") as fh:
-        proc = subprocess.Popen(cmd, env=superset_env(home), stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(server_command(listen_port), env=env, stdout=fh,
+                                stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://{HOST}:{listen_port}/health"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"superset exited ({proc.returncode}); see {log}")
@@ -179,31 +349,48 @@ def start_server(home: Path, listen_port: int, log: Path) -> subprocess.Popen:
         except OSError:
             time.sleep(0.5)
     stop_server(proc)
-    raise RuntimeError(f"superset did not answer on {url} within 120s; see {log}")
+    raise RuntimeError(f"superset did not answer on {url} within 180s; see {log}")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server started here, by its process id."""
+    """Stop the server started here, by its process id, and make sure its workers went too.
+
+    SIGTERM to gunicorn's master (a graceful stop: workers finish their request within the
+    graceful timeout, 10 s), SIGKILL when it does not end in 20 s; then any worker still
+    alive is killed by its own pid (a worker whose master died would end by itself, later).
+    """
+    workers = process_tree(proc.pid)
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(*w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid, started in workers:
+        if alive(pid, started):
+            os.kill(pid, signal.SIGKILL)
 
 
 def serve() -> None:
+    """make dashboards: set up, then serve on 127.0.0.1 until Ctrl-C (or `kill <pid>`)."""
     home = setup()
-    user, password = admin()
     listen_port = port()
     log = home / "superset.log"
     proc = start_server(home, listen_port, log)
     # `kill <pid>` of this script stops the server too (Ctrl-C does already)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"\nDashboards: http://{HOST}:{listen_port}/dashboard/list/  "
-          f"(log in as {user} / {password}; local only)\n"
-          f"Server pid {proc.pid}, log {log}. Ctrl-C stops it.")
+    workers, threads = workers_and_threads()
+    accounts = ", ".join(f"{account(home, name)[0]} ({role})"
+                         for name, role in ACCOUNTS.items())
+    print(f"\nDashboards: http://{HOST}:{listen_port}/dashboard/list/  (local only)\n"
+          f"Accounts: {accounts}; passwords in {home}/<account>_password unless set by "
+          "SUPERSET_<ACCOUNT>_PASSWORD.\n"
+          f"gunicorn master pid {proc.pid} ({workers} workers x {threads} threads), log {log}. "
+          "Ctrl-C stops it.")
     try:
         proc.wait()
     except KeyboardInterrupt:
@@ -219,7 +406,7 @@ def export(home: Path | None = None) -> None:
     warehouse = duckdb_path()
     out = home / "export.zip"
     out.unlink(missing_ok=True)
-    superset(home, "export-dashboards", "--dashboard-file", str(out))
+    superset(home, warehouse, "export-dashboards", "--dashboard-file", str(out))
     # keep each file's name in the bundle (Superset names them after titles and ids)
     names = {}
     for path in BUNDLE.rglob("*.yaml"):
@@ -281,6 +468,7 @@ def bi_test(pytest_args: list[str]) -> int:
 
 
 def main() -> None:
+    """The command line (this module's docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("venv", help="create or update .venv-superset")
@@ -288,6 +476,7 @@ def main() -> None:
     sub.add_parser("serve", help="setup, then serve on 127.0.0.1:$SUPERSET_PORT")
     sub.add_parser("export", help="write the instance's dashboards back to the bundle")
     sub.add_parser("browser", help="install Debian's chromium and chromium-driver if missing")
+    sub.add_parser("accounts", help="(run by setup, in .venv-superset) create the accounts")
     sub.add_parser("bi-test", help="pytest tests/bi (make bi-test); other arguments go to pytest")
     render = sub.add_parser("render", help="render the bundle into a ZIP for this machine")
     render.add_argument("--out", type=Path, required=True)
@@ -304,6 +493,8 @@ def main() -> None:
         export()
     elif args.command == "browser":
         ensure_browser()
+    elif args.command == "accounts":
+        create_accounts()
     elif args.command == "bi-test":
         sys.exit(bi_test(extra))
     elif args.command == "render":

@@ -1,8 +1,9 @@
 """Fixtures of tests/bi (make bi-test, docs/dashboards.md): a Superset instance of its own,
-started headless on 127.0.0.1 on a free port over a private copy of the published warehouse,
-with the bundle of bi/superset/bundle imported; and a headless Chromium (Debian's chromium
-and chromium-driver). Both are stopped by process id when the session ends, also when a
-test fails. Runs with .venv-superset's python (scripts/superset.py bi-test).
+served by gunicorn on 127.0.0.1 on a free port over a private copy of the published
+warehouse, with the bundle of bi/superset/bundle imported and its two accounts (admin and
+viewer) logged in through the API; and a headless Chromium (Debian's chromium and
+chromium-driver) logged in as the viewer. Both are stopped by process id when the session
+ends, also when a test fails. Runs with .venv-superset's python (scripts/superset.py bi-test).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import os
 import shutil
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,9 +27,18 @@ if importlib.util.find_spec("selenium") is None:
     collect_ignore_glob = ["test_*.py"]
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import superset as sup  # noqa: E402  (scripts/superset.py)
+
+def load_script(name: str):
+    """A file of scripts/ as a module, under another name: scripts/superset.py must not hide
+    the superset package."""
+    spec = importlib.util.spec_from_file_location(f"{name}_script", ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sup = load_script("superset")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -37,20 +46,8 @@ CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 
 def tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants, from /proc (kB)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        todo.extend(children.get(p, []))
+    total = 0
+    for p in [pid, *(child for child, _ in sup.process_tree(pid))]:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -105,14 +102,42 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def login(url: str, user: str, password: str) -> requests.Session:
+    """An API session of an account: a JWT access token, and a CSRF token for writes."""
+    api = requests.Session()
+    response = api.post(
+        url + "/api/v1/security/login",
+        json={"username": user, "password": password, "provider": "db", "refresh": True},
+        timeout=60,
+    )
+    assert response.status_code == 200, f"login as {user}: {response.status_code}"
+    api.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+    csrf = api.get(url + "/api/v1/security/csrf_token/", timeout=60)
+    if csrf.status_code == 200:  # an account without the permission gets no token
+        api.headers.update({"X-CSRFToken": csrf.json()["result"], "Referer": url})
+    return api
+
+
 @dataclass
 class Instance:
     url: str
+    home: Path
     warehouse: Path
-    api: requests.Session
+    admin: requests.Session
+    viewer: requests.Session
+    server_pid: int
 
-    def get(self, path: str, **params) -> requests.Response:
-        return self.api.get(self.url + path, params=params or None, timeout=120)
+    @property
+    def api(self) -> requests.Session:
+        return self.admin
+
+    def get(self, path: str, as_viewer: bool = False, **params) -> requests.Response:
+        api = self.viewer if as_viewer else self.admin
+        return api.get(self.url + path, params=params or None, timeout=120)
+
+    def account(self, name: str) -> tuple[str, str]:
+        """The user name and password of one of the instance's accounts."""
+        return sup.account(self.home, name)[:2]
 
 
 @pytest.fixture(scope="session")
@@ -132,27 +157,25 @@ def superset(published: Path, tmp_path_factory, peaks: Peaks) -> Iterator[Instan
     shutil.copyfile(published, warehouse)
     sup.setup(home=home, warehouse=warehouse)
     port = free_port()
-    proc = sup.start_server(home, port, home / "superset.log")
+    proc = sup.start_server(home, port, home / "superset.log", warehouse)
     peaks.pids["superset"] = proc.pid
     try:
         url = f"http://{sup.HOST}:{port}"
-        user, password = sup.admin()
-        api = requests.Session()
-        token = api.post(
-            url + "/api/v1/security/login",
-            json={"username": user, "password": password, "provider": "db", "refresh": True},
-            timeout=60,
-        ).json()["access_token"]
-        api.headers["Authorization"] = f"Bearer {token}"
-        yield Instance(url=url, warehouse=warehouse, api=api)
+        sessions = {name: login(url, *sup.account(home, name)[:2]) for name in sup.ACCOUNTS}
+        yield Instance(url=url, home=home, warehouse=warehouse, admin=sessions["admin"],
+                       viewer=sessions["viewer"], server_pid=proc.pid)
     finally:
         peaks.pids.pop("superset", None)
+        workers = sup.process_tree(proc.pid)
         sup.stop_server(proc)
+        left = [pid for pid, started in workers if sup.alive(pid, started)]
+        assert not left, f"gunicorn workers {left} still running after stop_server"
 
 
 @pytest.fixture(scope="session")
 def browser(superset: Instance, peaks: Peaks):
-    """Headless Chromium, logged in as the local account; no host but 127.0.0.1 resolves."""
+    """Headless Chromium, logged in as the viewer (the dashboards' audience: its role must
+    be enough to draw every chart); no host but 127.0.0.1 resolves."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.fail(
             f"{CHROMIUM} or {CHROMEDRIVER} missing: `python3 scripts/superset.py browser` "
@@ -176,7 +199,7 @@ def browser(superset: Instance, peaks: Peaks):
     driver = webdriver.Chrome(service=service, options=options)
     try:
         peaks.pids["chromium"] = service.process.pid
-        user, password = sup.admin()
+        user, password = superset.account("viewer")
         driver.get(superset.url + "/login/")
         deadline = time.monotonic() + 60
         while not driver.find_elements(By.ID, "username"):

@@ -132,11 +132,12 @@ def chart_ids(superset: Instance) -> dict[str, int]:
 
 
 def check_chart(superset: Instance, ids: dict[str, int], path: Path) -> int:
-    """Compare one chart's data from Superset with the mart; return the number of rows."""
+    """Compare one chart's data from Superset, as the viewer sees it, with the mart; return
+    the number of rows."""
     chart = load(path)
     query = json.loads(chart["query_context"])["queries"][0]
     table = DATASETS[chart["dataset_uuid"]]
-    response = superset.get(f"/api/v1/chart/{ids[chart['slice_name']]}/data/")
+    response = superset.get(f"/api/v1/chart/{ids[chart['slice_name']]}/data/", as_viewer=True)
     assert response.status_code == 200, f"{path.name}: {response.text[:500]}"
     result = response.json()["result"][0]
     assert not result.get("error"), result["error"]
