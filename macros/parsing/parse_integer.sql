@@ -1,6 +1,6 @@
 {#-
-    A raw whole number as a bigint, null when blank or not a whole
-    number. `67.0` (or `67,0` where the decimal separator is the comma)
+    A raw whole number as a bigint, null when blank, a null token or not a
+    whole number. `67.0` (or `67,0` where the decimal separator is the comma)
     is read as 67 (exports written by float-typed tools), and thousands
     separators are read (`1,234`, `1.234` or `1 234`, by the decimal separator
     of the table: read_number); `1.5`, `1e3` and `0x10` are not whole numbers

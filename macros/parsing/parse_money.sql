@@ -1,6 +1,6 @@
 {#-
-    A raw amount of money as an exact decimal, null when blank or not a
-    number. Decimals (not floats) make sums exact, so two builds give
+    A raw amount of money as an exact decimal, null when blank, a null token
+    or not a number. Decimals (not floats) make sums exact, so two builds give
     identical marts whatever the order rows are added in. Read as exports
     write it (read_number, docs/raw_data.md "Numbers"): a decimal comma or
     point, thousands separators, a currency marker (`$28.01`, `1.234,50 €`).

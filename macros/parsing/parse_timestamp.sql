@@ -1,6 +1,6 @@
 {#-
-    A raw timestamp as a timestamp without zone in UTC, null when blank or
-    unreadable (DECISIONLOG D8). The text is a date and time,
+    A raw timestamp as a timestamp without zone in UTC, null when blank, a
+    null token or unreadable (DECISIONLOG D8). The text is a date and time,
     `YYYY-MM-DD[(T| )HH:MM[:SS[.ffffff]]]`, then optionally a zone:
     `Z`, `UTC` or `GMT` (any case), or a numeric offset `+HH:MM`, `+HHMM` or
     `+HH` (or `-`, at most 18 hours): the time is converted to UTC. Without a

@@ -117,7 +117,8 @@
 
 {#-
     The full reading of a raw number (parse_money and parse_integer read the
-    plain forms before): null when blank or not a number of its kind; else the number read with the decimal separator in scope
+    plain forms before): null when blank, a null token or not a number of its
+    kind; else the number read with the decimal separator in scope
     (decimal_separator), or, where none is known, the one reading the text
     has (`12.50`, `1,234.50`, `12,50`, `1 234`). A text that reads as two
     numbers where no separator is known (`1,234`) is null: in a money or

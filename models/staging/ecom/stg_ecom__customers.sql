@@ -1,8 +1,8 @@
 {{ config(materialized='table') }}
 
-{#- guests' age is written as the text `nan` (any case): it means blank, and it
-    is no number -#}
-{%- set age_text = "nullif(lower(trim(raw_age)), 'nan')" %}
+{#- guests' age is written as the text `nan` (any case): it means blank, as the
+    null tokens do (clean_text), and it is no number -#}
+{%- set age_text = "nullif(lower(" ~ clean_text('raw_age') ~ "), 'nan')" %}
 {%- set age = parse_integer('raw_age') %}
 
 with checked as (
