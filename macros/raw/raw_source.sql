@@ -144,13 +144,17 @@
     {{ not_supported_on_adapter('raw_file_first_line') }}
 {% endmacro %}
 
-{#- read_csv without sniffing, one column per line (no quotes, a delimiter no text holds), one buffer. -#}
+{#-
+    read_csv without sniffing, one column per line (no quotes, a delimiter no text
+    holds), one buffer; a line that is not in raw_encoding is skipped here (the
+    check's scan names it, raw_file_scan).
+-#}
 {% macro duckdb__raw_file_first_line(path) %}
     {%- set lines = run_query(
         "select line from read_csv(" ~ sql_text_literal(path) ~ ", header = false,"
         ~ " auto_detect = false, columns = {'line': 'varchar'}, delim = chr(1), quote = '',"
-        ~ " escape = '', buffer_size = 1048576, encoding = " ~ sql_text_literal(var('raw_encoding'))
-        ~ ") limit 1").columns[0].values() | list -%}
+        ~ " escape = '', buffer_size = 1048576, ignore_errors = true, encoding = "
+        ~ sql_text_literal(var('raw_encoding')) ~ ") limit 1").columns[0].values() | list -%}
     {{ return(lines[0] or '' if lines else '') }}
 {% endmacro %}
 
