@@ -1,12 +1,14 @@
 {#-
-    A raw timestamp as a timestamp without zone in UTC, null when blank or
-    unreadable (DECISIONLOG D8). The text is a date and time,
+    A raw timestamp as a timestamp without zone in UTC, null when blank, a
+    null token or unreadable (DECISIONLOG D8). The text is a date and time,
     `YYYY-MM-DD[(T| )HH:MM[:SS[.ffffff]]]`, then optionally a zone:
     `Z`, `UTC` or `GMT` (any case), or a numeric offset `+HH:MM`, `+HHMM` or
     `+HH` (or `-`, at most 18 hours): the time is converted to UTC. Without a
     zone the time is read in the var `raw_timezone` (an IANA name, default
     'UTC'). Any other text after the time is an unreadable zone: the value is
-    null, and has_unreadable_time_zone() is true for it.
+    null, and has_unreadable_time_zone() is true for it. A time since the
+    Unix epoch (epoch_timestamp: seconds, milliseconds or microseconds, told
+    apart by their digits) is an instant, read as UTC whatever raw_timezone.
 -#}
 {% macro parse_timestamp(column) -%}
     {%- set zone = timestamp_text_part(column, 'zone') -%}
@@ -17,9 +19,37 @@
     case
         when {{ canonical_utc_timestamp(column) }} is not null
             then {{ canonical_utc_timestamp(column) }}
+        when {{ epoch_timestamp(column) }} is not null
+            then {{ epoch_timestamp(column) }}
         when {{ zone }} = ''
             then {{ local_time_to_utc(local_time, raw_timezone()) }}
         else {{ timestamp_minus_minutes(local_time, time_zone_offset_minutes(zone)) }}
+    end
+{%- endmacro %}
+
+
+{#-
+    A raw time written as a number of units since 1970-01-01 00:00:00 UTC
+    (the Unix epoch), as a timestamp without zone in UTC; null for any other
+    text. The unit is told by the digits, so that every time from 1973 to
+    2286 reads one way only: 9 or 10 digits are seconds (which may have up to
+    6 decimals: `1569888000.5`), 12 or 13 milliseconds, 15 or 16
+    microseconds; other lengths (8 digits may be a date, `20191001`) are no
+    epoch time. A sign, a decimal comma or a zone after it is unreadable.
+-#}
+{% macro epoch_timestamp(column) -%}
+    {%- set seconds = '^ *[0-9]{9,10}(?:[.][0-9]{1,6})? *$' -%}
+    {%- set milliseconds = '^ *[0-9]{12,13} *$' -%}
+    {%- set microseconds = '^ *[0-9]{15,16} *$' -%}
+    {#- one pattern first: an ISO time fails it at its first `-` -#}
+    case
+        when {{ matches_pattern(column, seconds ~ '|' ~ milliseconds ~ '|' ~ microseconds) }}
+            then {{ epoch_microseconds_to_timestamp(
+                "case when " ~ matches_pattern(column, seconds) ~ " then cast("
+                ~ try_cast(column, 'decimal(38, 6)') ~ " * 1000000 as bigint)"
+                ~ " when " ~ matches_pattern(column, milliseconds) ~ " then "
+                ~ try_cast(column, 'bigint') ~ " * 1000"
+                ~ " else " ~ try_cast(column, 'bigint') ~ " end") }}
     end
 {%- endmacro %}
 

@@ -12,6 +12,38 @@
 
 
 {#-
+    Every row of a raw table as staging reads it: its contract columns as text
+    (select_raw_columns); for each money column, `raw_<column>__number`, its
+    sign and digits without a currency marker (number_text, which
+    parse_raw_column reads); and `raw_decimal_separator`, the decimal
+    separator of the table's numbers when the var raw_decimal_separator is
+    'auto': the one its money values show (raw_number_format_of, one more pass
+    over the table, which stops the run on a number that reads two ways),
+    null when they do not tell or the table has no number column.
+-#}
+{% macro select_raw_rows(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- set kinds = raw_column_kinds(table_name) -%}
+    {%- set detected = raw_decimal_separator() is none
+        and ('money' in kinds.values() | list or 'integer' in kinds.values() | list) -%}
+    select
+        {{- select_raw_columns(table_name) }}
+        {%- for column, kind in kinds.items() if kind == 'money' %},
+        {{ number_text('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')', 'money') }}
+            as raw_{{ column }}__number
+        {%- endfor %},
+        {{ 'raw_number_format.raw_decimal_separator' if detected
+            else 'cast(null as ' ~ dbt.type_string() ~ ') as raw_decimal_separator' }}
+    from {{ relation }}
+    {%- if detected %}
+    cross join (
+        {{ raw_number_format_of(table_name, relation, raw_table_label(table_name)) | indent(8) }}
+    ) as raw_number_format
+    {%- endif %}
+{%- endmacro %}
+
+
+{#-
     1 for the first of a set of identical raw rows, 2, 3, ... for its exact
     copies (every contract column equal, blanks included).
 -#}

@@ -116,14 +116,31 @@
 
 {#-
     The SQL that reads the text of a raw column (`raw_<column>`) as its kind:
-    the one parser of each kind, for the typed columns and the key.
+    the one parser of each kind, for the typed columns and the key. Money
+    reads its number_text from `raw_<column>__number`, which select_raw_rows
+    adds.
 -#}
 {% macro parse_raw_column(kind, column) %}
+    {%- if kind == 'money' -%}
+        {{ return(parse_money('raw_' ~ column, 'raw_' ~ column ~ '__number')) }}
+    {%- endif -%}
     {%- set parsers = {
         'text': clean_text, 'label': normalize_label, 'integer': parse_integer,
-        'money': parse_money, 'date': parse_date, 'timestamp': parse_timestamp,
-        'boolean': parse_boolean} -%}
+        'date': parse_date, 'timestamp': parse_timestamp, 'boolean': parse_boolean} -%}
     {{ return(parsers[kind]('raw_' ~ column)) }}
+{% endmacro %}
+
+
+{#-
+    Where a raw table is read from, as a reader finds it: its file (in raw_path
+    or the committed sample), or the warehouse table.
+-#}
+{% macro raw_table_label(table_name) %}
+    {%- set family = raw_contract()[table_name]['family'] -%}
+    {%- if raw_folder(family) is not none -%}
+        {{ return(raw_file_path(table_name)) }}
+    {%- endif -%}
+    {{ return(source(raw_source_name(family), table_name) | string) }}
 {% endmacro %}
 
 

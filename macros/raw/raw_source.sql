@@ -90,15 +90,72 @@
 
 {#-
     How DuckDB reads a raw file: read_parquet, or read_csv with the header, every
-    column as text and the encoding of the var raw_encoding (a .csv.gz or
-    .csv.zst file is decompressed by its extension), plus `options`.
+    column as text, the delimiter of raw_csv_delimiter and the encoding of the
+    var raw_encoding (a .csv.gz or .csv.zst file is decompressed by its
+    extension), plus `options`.
 -#}
 {% macro duckdb_raw_file_reader(path, options='') %}
     {%- if path.endswith('.parquet') -%}
         {{ return("read_parquet(" ~ sql_text_literal(path) ~ ")") }}
     {%- endif -%}
-    {{ return("read_csv(" ~ sql_text_literal(path) ~ ", header = true, all_varchar = true, encoding = "
+    {{ return("read_csv(" ~ sql_text_literal(path) ~ ", header = true, all_varchar = true, delim = "
+        ~ sql_text_literal(raw_csv_delimiter(path)) ~ ", encoding = "
         ~ sql_text_literal(var('raw_encoding')) ~ (', ' ~ options if options else '') ~ ")") }}
+{% endmacro %}
+
+
+{#-
+    The delimiter of a raw csv file: the var raw_csv_delimiter when it is one
+    character; with 'auto' (the default), the one of `,`, `;`, tab and `|`
+    that the file's first line, its header, holds most often (the first of
+    them on a tie; `,` when it holds none). The contract's column names hold
+    none of them, so a header of contract columns shows its delimiter
+    whatever the rows hold (decimal commas, quoted text). Stops with a message
+    when the var is neither 'auto' nor one character.
+-#}
+{% macro raw_csv_delimiter(path) %}
+    {%- set value = var('raw_csv_delimiter') | string -%}
+    {%- if value != 'auto' and value | length != 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "var raw_csv_delimiter = '" ~ value ~ "' is neither 'auto' nor one character such as"
+            ~ " ';' (docs/raw_data.md, \"Delimiters\")") }}
+    {%- endif -%}
+    {%- if value != 'auto' -%}
+        {{ return(value) }}
+    {%- endif -%}
+    {%- set header = raw_file_first_line(path) if execute else '' -%}
+    {%- set found = namespace(delimiter=',', count=0) -%}
+    {%- for candidate in [',', ';', '\t', '|'] -%}
+        {%- if header.count(candidate) > found.count -%}
+            {%- set found.delimiter = candidate -%}
+            {%- set found.count = header.count(candidate) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(found.delimiter) }}
+{% endmacro %}
+
+
+{#- The first line of a raw csv file, as text ('' for an empty file), in the encoding of raw_encoding. -#}
+{% macro raw_file_first_line(path) %}
+    {{ return(adapter.dispatch('raw_file_first_line', 'ecommerce_behavior')(path)) }}
+{% endmacro %}
+
+{% macro default__raw_file_first_line(path) %}
+    {{ not_supported_on_adapter('raw_file_first_line') }}
+{% endmacro %}
+
+{#-
+    read_csv without sniffing, one column per line (no quotes, a delimiter no text
+    holds), one buffer; a line that is not in raw_encoding is skipped here (the
+    check's scan names it, raw_file_scan).
+-#}
+{% macro duckdb__raw_file_first_line(path) %}
+    {%- set lines = run_query(
+        "select line from read_csv(" ~ sql_text_literal(path) ~ ", header = false,"
+        ~ " auto_detect = false, columns = {'line': 'varchar'}, delim = chr(1), quote = '',"
+        ~ " escape = '', buffer_size = 1048576, ignore_errors = true, encoding = "
+        ~ sql_text_literal(var('raw_encoding')) ~ ") limit 1").columns[0].values() | list -%}
+    {{ return(lines[0] or '' if lines else '') }}
 {% endmacro %}
 
 

@@ -27,7 +27,7 @@
 
 
 {% macro spark__matches_pattern(expression, pattern) -%}
-    ({{ expression }} rlike '{{ pattern }}')
+    ({{ expression }} rlike {{ sql_text_literal(pattern) }})
 {%- endmacro %}
 
 
@@ -42,4 +42,15 @@
 
 {% macro spark__timestamp_minus_minutes(timestamp, minutes) -%}
     timestamp_micros(unix_micros({{ timestamp }}) - cast({{ minutes }} as bigint) * 60000000)
+{%- endmacro %}
+
+
+{#- Spark's regexp_replace replaces every match; groups are written `$1` in the replacement. -#}
+{% macro spark__replace_pattern(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ sql_text_literal(pattern) }}, {{ sql_text_literal(modules.re.sub('\\\\([0-9])', '$\\1', replacement)) }})
+{%- endmacro %}
+
+
+{% macro spark__raise_query_error(message) -%}
+    raise_error({{ message }})
 {%- endmacro %}

@@ -51,20 +51,39 @@
 
 
 {#-
-    How Spark reads a raw file: `using csv options (...)` (in the encoding of
-    the var raw_encoding; a .csv.gz file is decompressed by its extension) or
-    `using parquet options (...)`.
+    How Spark reads a raw file: `using csv options (...)` (with the delimiter of
+    raw_csv_delimiter, in the encoding of the var raw_encoding; a .csv.gz file
+    is decompressed by its extension) or `using parquet options (...)`.
 -#}
 {% macro spark_raw_file_options(path) %}
-    {#- DuckDB's name `latin-1` is no Java charset name; others are passed as they are -#}
-    {%- set java_encoding = {'latin-1': 'ISO-8859-1'}.get(var('raw_encoding'), var('raw_encoding')) -%}
     {%- if path.endswith('.parquet') -%}
         {{ return("using parquet options (path " ~ sql_text_literal(path) ~ ")") }}
     {%- else -%}
         {{ return("using csv options (path " ~ sql_text_literal(path) ~ ", header 'true', "
             ~ "inferSchema 'false', multiLine 'true', quote '\"', escape '\"', "
-            ~ "encoding " ~ sql_text_literal(java_encoding) ~ ", mode 'PERMISSIVE')") }}
+            ~ "sep " ~ sql_text_literal(raw_csv_delimiter(path)) ~ ", "
+            ~ "encoding " ~ sql_text_literal(spark_raw_encoding()) ~ ", mode 'PERMISSIVE')") }}
     {%- endif -%}
+{% endmacro %}
+
+
+{#- The var raw_encoding as a Java charset: DuckDB's name `latin-1` is none; others are passed as they are. -#}
+{% macro spark_raw_encoding() %}
+    {{ return({'latin-1': 'ISO-8859-1'}.get(var('raw_encoding'), var('raw_encoding'))) }}
+{% endmacro %}
+
+
+{#-
+    The first line of a raw csv file: the file read as one column per line (no
+    quotes, a delimiter no text holds: U+0001), its first row.
+-#}
+{% macro spark__raw_file_first_line(path) %}
+    {%- set view = 'raw_first_line__' ~ path.split('/')[-1].replace('.', '_') -%}
+    {%- do spark_execute("create or replace temporary view " ~ view ~ " using csv options (path "
+        ~ sql_text_literal(path) ~ ", header 'false', inferSchema 'false', multiLine 'true',"
+        ~ " quote '', sep '\\u0001', encoding " ~ sql_text_literal(spark_raw_encoding()) ~ ")") -%}
+    {%- set lines = run_query("select _c0 from " ~ view ~ " limit 1").columns[0].values() | list -%}
+    {{ return(lines[0] or '' if lines else '') }}
 {% endmacro %}
 
 

@@ -11,3 +11,9 @@
 {% macro spark__epoch_microseconds(column) -%}
     unix_micros({{ column }})
 {%- endmacro %}
+
+
+{#- timestamp_micros reads microseconds since the epoch as an instant, shown in the session's UTC. -#}
+{% macro spark__epoch_microseconds_to_timestamp(microseconds) -%}
+    timestamp_micros({{ microseconds }})
+{%- endmacro %}

@@ -35,8 +35,7 @@
                 {{ typed_raw_columns(table_name) | indent(8) }},
                 {{ exact_copy_number(table_name) | indent(4) }} as exact_copy_number
             from (
-                select {{ select_raw_columns(table_name) }}
-                from {{ source(source_name, table_name) }}
+                {{ select_raw_rows(source_name, table_name) | indent(16) }}
             ) as raw_rows
         ) as typed
     ) as numbered

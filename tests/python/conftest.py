@@ -17,6 +17,7 @@ file), `read_raw_text` (a table as text) and `csv_row_count`.
 
 Differential tests (test_*_marts_reference.py): `Case`, one data set with its build
 and its pandas reference (reference/; comparison helpers in reference/compare.py).
+Two builds that must publish the same marts: `mart_differences`.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ import pytest
 
 from reference.common import RAW_COLUMNS
 
-# tests/: the home of dbt_invocation.py, shared with tests/spark
+# tests/: the home of dbt_invocation.py, shared with tests/spark; scripts/: compare_builds.py
 sys.path.append(str(Path(__file__).resolve().parents[1]))
+sys.path.append(str(Path(__file__).resolve().parents[2] / "scripts"))
 from dbt_invocation import (
     ECOMGEN_SAMPLE_DIR,
     PROJECT_DIR,
@@ -157,6 +159,16 @@ def copy_project(destination: Path, with_data: bool = True) -> Path:
     if with_data:
         shutil.copytree(PROJECT_DIR / "data", destination / "data")
     return destination
+
+
+def mart_differences(build: Build, other: Build) -> dict[str, str]:
+    """mart -> how it differs between two builds, for every table of schema `marts` of
+    either (scripts/compare_builds.py's comparison: the same columns and types in order,
+    the same rows as multisets). An empty dict: the two builds published the same marts."""
+    from compare_builds import compare_marts
+
+    return {d.mart: d.describe() for d in compare_marts(build.db_path, other.db_path)
+            if not d.identical}
 
 
 def project_models(manifest: dict) -> dict[str, dict]:

@@ -14,8 +14,7 @@
 -#}
 
 with source as (
-    select {{ select_raw_columns('events') }}
-    from {{ source('clickstream', 'events') }}
+    {{ select_raw_rows('clickstream', 'events') }}
 ),
 
 {% if is_incremental() -%}

@@ -1,14 +1,16 @@
 {{ config(materialized='table') }}
 
-{#- guests' age is written as the text `nan`: it means blank -#}
-{%- set age_text = "nullif(lower(trim(raw_age)), 'nan')" %}
+{#- guests' age is written as the text `nan` (any case): it means blank, as the
+    null tokens do (clean_text), and it is no number -#}
+{%- set age_text = "nullif(lower(" ~ clean_text('raw_age') ~ "), 'nan')" %}
+{%- set age = parse_integer('raw_age') %}
 
 with checked as (
     -- dq_reason: exact copies and the key first (raw contract), then these
     {% call select_checked_raw_rows('ecom', 'customers') %}
         when {{ is_unreadable('raw_signup_date', 'signup_date') }}
             then 'invalid_signup_date'
-        when {{ is_unreadable(age_text, parse_integer(age_text)) }}
+        when {{ is_unreadable(age_text, age) }}
             then 'invalid_age'
         when {{ is_unreadable('raw_is_guest', 'is_guest_value') }}
             then 'invalid_is_guest'
@@ -34,7 +36,7 @@ final as (
         phone_number,
         signup_date,
         gender,
-        {{ parse_integer(age_text) }} as age,
+        {{ age }} as age,
         customer_status,
         signup_channel,
         loyalty_tier,

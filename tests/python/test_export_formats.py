@@ -1,0 +1,282 @@
+"""Numbers, times and missing values as shops' exports write them (issue 27): the same data
+in another export format must publish the same marts as the clean file.
+
+- A European spreadsheet export: `;` between columns, a decimal comma and `.` grouping
+  thousands in every amount (`1.725,64`), `67,0` for a whole number (DECISIONLOG D12).
+- Amounts with a currency marker (`$28.01`, `28.01 USD`, `€`, `£`) and `,` grouping thousands
+  (`1,725.64`); before, every cart line was quarantined and every order of 1,000 or more.
+- Times as seconds, milliseconds or microseconds since the epoch (D13); before, every event
+  was quarantined and the funnel published 0 users.
+- Missing values written `NULL`, `null`, `N/A`, `n/a`, `\\N`, `None` (D14); before, `null` and
+  `n/a` became brands and a cart with `updated_at` = `NULL` was quarantined.
+- A number that reads two ways (`1,234`) in a file whose money values do not show the decimal
+  separator stops the run with a message naming the file, the column, the value and the var
+  raw_decimal_separator; with the var set, it is read.
+
+Each data set is the committed sample rewritten (conftest.copy_sample_as_raw_files), built in
+full (every data test, the audit balance included) and compared with the build of the sample
+itself (conftest.mart_differences). The edge cases of each rule are dbt unit tests beside the
+staging models.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import (
+    ALL_TABLES,
+    copy_sample_as_raw_files,
+    mart_differences,
+    run_dbt,
+    run_dbt_cli,
+)
+from reference.common import MONEY_COLUMNS
+
+# the timestamp columns of the raw contract (docs/raw_data.md)
+TIMESTAMPS = {
+    "shopping_carts": ["created_at", "updated_at"],
+    "cart_items": ["added_at"],
+    "orders": ["order_date"],
+    "events": ["event_time"],
+}
+NULL_TOKENS = ["NULL", "null", "N/A", "n/a", "\\N", "None"]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def rewrite(folder: Path, table: str, change: Callable[[str, str, dict], str],
+            delimiter: str = ",") -> None:
+    """Rewrite <folder>/<table>.csv with every value replaced by change(column, value, row)
+    (row: the raw row as a dict), and `delimiter` between columns."""
+    path = folder / f"{table}.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+        header = list(rows[0])
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([change(column, row[column], row) for column in header])
+
+
+def grouped(digits: str, separator: str) -> str:
+    """1725 -> 1,725 (separator ',') or 1.725 ('.')."""
+    groups = []
+    while len(digits) > 3:
+        digits, groups = digits[:-3], [digits[-3:], *groups]
+    return separator.join([digits, *groups])
+
+
+def european(value: str) -> str:
+    """1725.64 -> 1.725,64; 67.0 -> 67,0; blank stays blank."""
+    if not value:
+        return value
+    sign, value = ("-", value[1:]) if value.startswith("-") else ("", value)
+    whole, _, decimals = value.partition(".")
+    return sign + grouped(whole, ".") + ("," + decimals if decimals else "")
+
+
+def with_currency(value: str, column: str) -> str:
+    """1725.64 -> $1,725.64, 1,725.64 USD or € 1,725.64 (by column), -5.0 -> -$5.0."""
+    if not value:
+        return value
+    sign, value = ("-", value[1:]) if value.startswith("-") else ("", value)
+    whole, _, decimals = value.partition(".")
+    amount = grouped(whole, ",") + ("." + decimals if decimals else "")
+    style = sum(map(ord, column)) % 3
+    return [f"{sign}${amount}", f"{sign}{amount} USD", f"€ {sign}{amount}"][style]
+
+
+def epoch(value: str, column: str) -> str:
+    """A raw UTC time as seconds (with microseconds), milliseconds or microseconds since
+    the epoch, by column; exactly the same instant."""
+    if not value:
+        return value
+    moment = datetime.fromisoformat(value.replace(" UTC", "").replace(" ", "T"))
+    seconds = (moment.replace(tzinfo=UTC) - EPOCH) // timedelta(seconds=1)
+    micros = seconds * 1_000_000 + moment.microsecond
+    if column == "event_time":  # whole seconds: as seconds on odd seconds, else milliseconds
+        return str(seconds) if seconds % 2 else str(micros // 1000)
+    if column in ("created_at", "order_date"):
+        return f"{seconds}.{moment.microsecond:06d}"
+    return str(micros)
+
+
+def build_of(raw: Path, workdir: Path, **dbt_vars):
+    """dbt build of a raw folder: every model and data test (the audit balance,
+    assert_audit_balances, included); the unit tests, whose input is fixed, run in the
+    plain `dbt build` of `make test`."""
+    build = run_dbt(["build", "--exclude-resource-type", "unit_test"], workdir,
+                    {"raw_path": str(raw), **dbt_vars})
+    assert build.success
+    return build
+
+
+@pytest.fixture(scope="module")
+def clean_build(tmp_path_factory):
+    """The committed sample as it is, built like the rewritten copies."""
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_clean"))
+    return build_of(raw, tmp_path_factory.mktemp("clean_build"))
+
+
+@pytest.fixture(scope="module")
+def european_build(tmp_path_factory):
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_european"))
+    for table in ALL_TABLES:
+        money = MONEY_COLUMNS.get(table, [])
+        rewrite(raw, table, lambda column, value, _, money=money: european(value)
+                if column in money or column == "age" else value, delimiter=";")
+    return raw, build_of(raw, tmp_path_factory.mktemp("european_build"))
+
+
+@pytest.fixture(scope="module")
+def currency_build(tmp_path_factory):
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_currency"))
+    for table, columns in MONEY_COLUMNS.items():
+        rewrite(raw, table, lambda column, value, _, columns=columns:
+                with_currency(value, column) if column in columns else value)
+    return raw, build_of(raw, tmp_path_factory.mktemp("currency_build"))
+
+
+@pytest.fixture(scope="module")
+def epoch_build(tmp_path_factory):
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_epoch"))
+    for table, columns in TIMESTAMPS.items():
+        rewrite(raw, table, lambda column, value, _, columns=columns: epoch(value, column)
+                if column in columns else value)
+    return raw, build_of(raw, tmp_path_factory.mktemp("epoch_build"))
+
+
+@pytest.fixture(scope="module")
+def null_token_build(tmp_path_factory):
+    """Every blank of the columns where the sample has blanks the marts read written as a
+    null token, every spelling mixed in one column, chosen by the row's values (exact copies
+    stay exact copies)."""
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_null_tokens"))
+    columns = {"events": ["brand", "category_code", "user_session"],
+               "shopping_carts": ["updated_at"], "cart_items": ["added_at"]}
+
+    def token(column: str, value: str, row: dict, names: list[str]) -> str:
+        if value or column not in names:
+            return value
+        return NULL_TOKENS[sum(map(ord, "".join(row.values()))) % len(NULL_TOKENS)]
+
+    for table, names in columns.items():
+        rewrite(raw, table, lambda column, value, row, names=names:
+                token(column, value, row, names))
+    return raw, build_of(raw, tmp_path_factory.mktemp("null_token_build"))
+
+
+def test_a_european_export_publishes_the_marts_of_the_clean_file(european_build,
+                                                                   clean_build):
+    raw, build = european_build
+    assert (raw / "orders.csv").read_text().splitlines()[0].count(";") == 20
+    assert mart_differences(build, clean_build) == {}
+
+
+def test_amounts_with_currency_and_thousands_publish_the_marts_of_the_clean_file(
+        currency_build, clean_build):
+    raw, build = currency_build
+    assert "$" in (raw / "cart_items.csv").read_text()
+    assert mart_differences(build, clean_build) == {}
+
+
+@pytest.mark.parametrize("data_set", ["european_build", "currency_build"])
+def test_every_line_and_order_is_kept_and_read_exactly(request, data_set, clean_build):
+    """The reviewer's numbers: no cart line or order quarantined for its amount, every order
+    of 1,000 or more kept, the abandoned value and the revenue to the cent."""
+    _, build = request.getfixturevalue(data_set)
+    checks = {
+        "lines": "select count(*), sum(unit_price) from staging.valid_ecom__cart_items",
+        "big orders": "select count(*), sum(net_total) from staging.valid_ecom__orders"
+                      " where net_total >= 1000",
+        "orders": "select count(*), sum(gross_total), sum(payment_processing_fee)"
+                  " from staging.valid_ecom__orders",
+        "kpis": "select abandoned_value, carts from marts.cart_kpis",
+        "revenue": "select sum(revenue) from marts.customer_kpis",
+        "events": "select count(*), sum(price) from staging.valid_clickstream__events",
+    }
+    for name, sql in checks.items():
+        assert build.query(sql) == clean_build.query(sql), name
+    [(big_orders, _)] = build.query(checks["big orders"])
+    assert big_orders > 0
+
+
+def test_times_since_the_epoch_publish_the_marts_of_the_clean_file(epoch_build,
+                                                                    clean_build):
+    raw, build = epoch_build
+    assert (raw / "events.csv").read_text().splitlines()[1].split(",")[0].isdigit()
+    funnel = "select total_users, purchasers from marts.funnel_kpis"
+    [(users, _)] = build.query(funnel)
+    assert users > 0
+    assert build.query(funnel) == clean_build.query(funnel)
+    assert mart_differences(build, clean_build) == {}
+
+
+def test_null_tokens_publish_the_marts_of_the_clean_file(null_token_build, clean_build):
+    raw, build = null_token_build
+    assert "NULL" in (raw / "shopping_carts.csv").read_text()
+    assert build.query(
+        "select count(*) from marts.brand_performance where lower(brand) in"
+        " ('null', 'n/a', 'none', '\\n')") == [(0,)]
+    assert mart_differences(build, clean_build) == {}
+
+
+def test_a_cart_updated_null_is_kept_with_a_blank_updated_at(null_token_build, clean_build):
+    _, build = null_token_build
+    sql = ("select count(*) from staging.valid_ecom__carts where updated_at is null"
+           " and is_updated_at_missing")
+    [(kept,)] = build.query(sql)
+    assert kept > 0
+    assert build.query(sql) == clean_build.query(sql)
+    assert build.query(
+        "select count(*) from staging.quarantine_ecom__carts where dq_reason = 'invalid_updated_at'"
+    ) == [(0,)]
+
+
+# --------------------------------------------------------------------------------------------
+# a number that reads two ways is never guessed
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def whole_totals(tmp_path_factory) -> Path:
+    """Carts whose totals are all whole numbers, one of them `1,234`: the file's money values
+    do not show its decimal separator, and `1,234` is 1234 or 1.234."""
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_whole_totals"))
+    seen = []
+
+    def whole(column: str, value: str, _: dict) -> str:
+        if column != "cart_total" or not value:
+            return value
+        seen.append(value)
+        return "1,234" if len(seen) == 1 else str(int(Decimal(value)))
+
+    rewrite(raw, "shopping_carts", whole)
+    return raw
+
+
+def test_a_number_that_reads_two_ways_stops_the_run_with_a_message(whole_totals, tmp_path):
+    result = run_dbt_cli(["build", "--select", "+stg_ecom__carts", "--exclude-resource-type",
+                          "unit_test"], tmp_path,
+                         {"raw_path": str(whole_totals), "enable_events": False})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "column cart_total of" in output
+    assert "shopping_carts.csv" in output
+    assert "'1,234'" in output
+    assert "raw_decimal_separator" in output
+
+
+def test_the_var_reads_a_number_that_reads_two_ways(whole_totals, tmp_path):
+    build = run_dbt(["build", "--select", "+stg_ecom__carts", "--exclude-resource-type",
+                     "unit_test"], tmp_path,
+                    {"raw_path": str(whole_totals), "enable_events": False,
+                     "raw_decimal_separator": "."})
+    assert build.success
+    assert build.query(
+        "select count(*) from staging.stg_ecom__carts where cart_total = 1234") == [(1,)]
