@@ -47,6 +47,7 @@ venv: $(VENV)/.installed
 override RAW_PATH := $(value RAW_PATH)
 override VARS := $(value VARS)
 export RAW_PATH VARS
+override export ACCEPT_HISTORY_CHANGE := $(value ACCEPT_HISTORY_CHANGE)
 build: venv
 	$(BIN)/python scripts/publish.py $(if $(FULL_REFRESH),--full-refresh)
 	$(BIN)/python scripts/summary.py

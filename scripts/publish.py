@@ -1,18 +1,23 @@
 """Build, test and publish the marts for BI tools (write-audit-publish).
 
 Usage: python scripts/publish.py [--raw-path DIR] [--vars YAML] [--full-refresh] [--wait]
-(`make build` runs it; `make build RAW_PATH=/data/shop VARS='{as_of: ...}'` hands both over
-as the environment variables RAW_PATH and VARS, read here when the options are not given:
-as data, never pasted into a command line).
+       [--accept-history-change WHY]
+(`make build` runs it; `make build RAW_PATH=/data/shop VARS='{as_of: ...}'
+ACCEPT_HISTORY_CHANGE="why"` hands them over as the environment variables RAW_PATH, VARS
+and ACCEPT_HISTORY_CHANGE, read here when the options are not given: as data, never
+pasted into a command line).
 
 1. Takes the refresh lock beside the publication, so that two refreshes never
    publish at the same time (the second stops with a message, or waits with --wait).
 2. Write: `dbt build` (every model, seed, data test and unit test) into the work
    database `$DUCKDB_BUILD_PATH` (default warehouse/build/ecommerce_behavior.duckdb).
 3. Audit: publishes only when dbt exited 0 and every node of that build passed (a
-   test with severity warn may warn; saved queries and exposures do not run);
-   otherwise it says that nothing was published, why, and which publication is still
-   in place.
+   test with severity warn may warn; saved queries and exposures do not run), and
+   when the publish gate (scripts/publish_gate.py) passes: no quarantine check took
+   more than its share of a table (the test assert_quarantine_shares_are_bounded,
+   explained with sample values), and no day older than the lookback moved against
+   the publication in place (unless --accept-history-change says why); otherwise it
+   says that nothing was published, why, and which publication is still in place.
 4. Publish: a new publication folder `<name>.publications/<id>/` beside
    `$DUCKDB_PATH` (default warehouse/ecommerce_behavior.duckdb) receives the marts
    (schema `marts`, the data-quality audit included; nothing else) in a new file
@@ -50,6 +55,8 @@ from pathlib import Path
 
 import duckdb
 import yaml
+
+import publish_gate
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 # The storage format of the published file: DuckDB 1.4 (LTS) and every later 1.x
@@ -225,6 +232,50 @@ def describe_publication(layout: Layout) -> str:
         when = f", published {manifest['published_at']}"
     return (f"The last publication is unchanged and readable: {layout.publication} "
             f"and {layout.exports}/ ({folder.name}{when}).")
+
+
+def publication_in_place(layout: Layout) -> tuple[Path | None, str | None]:
+    """The database file of the publication in place and its name (None, None without
+    one), for the history check."""
+    folder = layout.folder_in_place()
+    if folder is not None:
+        return folder / layout.publication.name, folder.name
+    if layout.publication.is_file() and not layout.publication.is_symlink():
+        return layout.publication, f"{layout.publication.name}, single-file layout"
+    return None, None
+
+
+def models_all_built(run_results: dict) -> bool:
+    """Every model of the build was built (tests may have failed): its marts can be compared."""
+    models = [r for r in run_results.get("results", []) if r["unique_id"].startswith("model.")]
+    return bool(models) and all(r["status"] == "success" for r in models)
+
+
+def audit_data(run_results: dict, layout: Layout, build_db: Path, rule: dict,
+               accepted: str | None, full_refresh: bool, build_passed: bool):
+    """The publish gate on the build's data (scripts/publish_gate.py): the reasons not to
+    publish it, the lines that explain them, and the history entry of the manifest."""
+    reasons, lines = [], []
+    try:
+        share_lines = publish_gate.quarantine_share_report(run_results, build_db)
+    except duckdb.Error as error:  # the failed test is a reason already; say why no detail
+        share_lines = [f"(the rows of the quarantine-share test could not be read: {error})"]
+    if share_lines:
+        reasons.append("a data-quality check took more than its share of a table")
+        lines += share_lines
+    if not models_all_built(run_results):
+        return reasons, lines, None
+    published, publication_id = publication_in_place(layout)
+    try:
+        history = publish_gate.check_history(published, publication_id, build_db, rule)
+    except duckdb.Error as error:
+        if build_passed:
+            reasons.append(f"the history check failed: {error}")
+        return reasons, lines, None
+    if history.moved and not accepted:
+        reasons.append("the history changed")
+        lines += history.refusal(rule, full_refresh)
+    return reasons, lines, history
 
 
 def remove_leftovers(layout: Layout) -> None:
@@ -452,7 +503,8 @@ def fsync(path: Path) -> None:
 
 
 def write_new_publication(
-    folder: Path, layout: Layout, run_results: dict, target_path: Path, dbt_vars: str | None
+    folder: Path, layout: Layout, run_results: dict, target_path: Path, dbt_vars: str | None,
+    history: dict | None = None,
 ) -> dict:
     """The new publication, complete in its own folder: database, exports, manifest and
     the completion marker, each flushed to disk. Returns the export manifest."""
@@ -473,6 +525,7 @@ def write_new_publication(
         "vars": json.loads(dbt_vars) if dbt_vars else {},
         "as_of": as_of(new_file),
         "freshness": freshness(run_results, build_db),
+        "history": history,
         "duckdb_storage_version": STORAGE_VERSION,
         "marts": tables,
     }
@@ -573,15 +626,17 @@ def switch_to(folder: Path, layout: Layout) -> None:
     replace_with_link(layout.current, f"{layout.store.name}/{folder.name}")
 
 
-def publish(run_results: dict, target_path: Path, dbt_vars: str | None) -> dict:
+def publish(run_results: dict, target_path: Path, dbt_vars: str | None,
+            history: dict | None = None) -> dict:
     """Step 4: the new publication in its own folder, the switch, the old ones pruned.
-    Returns the export manifest."""
+    Returns the export manifest (`history`: what the history check found)."""
     layout = Layout(env_path("DUCKDB_PATH", DEFAULT_PUBLICATION),
                     env_path("EXPORTS_PATH", DEFAULT_EXPORTS))
     layout.check_no_foreign_links()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     folder = layout.store / f"{stamp}-{os.getpid()}"
-    manifest = write_new_publication(folder, layout, run_results, target_path, dbt_vars)
+    manifest = write_new_publication(folder, layout, run_results, target_path, dbt_vars,
+                                     history)
     switch_to(folder, layout)
     try:
         remove_leftovers(layout)
@@ -599,7 +654,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="dbt vars (YAML or JSON), passed to dbt build (default $VARS)")
     parser.add_argument("--full-refresh", action="store_true", help="dbt build --full-refresh")
     parser.add_argument("--wait", action="store_true", help="wait for a running refresh")
+    parser.add_argument(
+        "--accept-history-change", metavar="WHY",
+        default=os.environ.get("ACCEPT_HISTORY_CHANGE") or None,
+        help="publish although days older than the lookback moved against the publication "
+        "in place; the reason and the moved days go to manifest.json "
+        "(default $ACCEPT_HISTORY_CHANGE)")
     args = parser.parse_args(argv)
+    if args.accept_history_change is not None and not args.accept_history_change.strip():
+        parser.error("--accept-history-change needs a reason, e.g. "
+                     "--accept-history-change 'orders of March corrected by the shop'")
     try:
         dbt_vars = yaml.safe_load(args.vars) if args.vars else {}
     except yaml.YAMLError as error:
@@ -609,6 +673,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.raw_path:
         dbt_vars["raw_path"] = str(Path(args.raw_path).resolve())
     vars_text = json.dumps(dbt_vars, default=str) if dbt_vars else None
+    try:
+        rule = publish_gate.rule_vars(PROJECT_DIR, dbt_vars)
+    except publish_gate.GateVarError as error:
+        parser.error(str(error))
 
     layout = Layout(env_path("DUCKDB_PATH", DEFAULT_PUBLICATION),
                     env_path("EXPORTS_PATH", DEFAULT_EXPORTS))
@@ -631,15 +699,21 @@ def main(argv: list[str] | None = None) -> int:
         started = dt.datetime.now().timestamp()
         exit_code = run_build(vars_text, args.full_refresh, target_path)
         reasons, run_results = audit_build(exit_code, target_path, started)
+        data_reasons, explained, history = audit_data(
+            run_results, layout, build_db, rule, args.accept_history_change,
+            args.full_refresh, build_passed=not reasons)
+        reasons += data_reasons
         if reasons:
             print(
                 "\npublish: NOTHING WAS PUBLISHED: " + "; ".join(reasons) + "\n"
-                f"publish: {describe_publication(layout)}",
+                + "".join(f"publish: {line}\n" for line in explained)
+                + f"publish: {describe_publication(layout)}",
                 file=sys.stderr,
             )
             return 1
+        history_entry = history.report(args.accept_history_change) if history else None
         try:
-            manifest = publish(run_results, target_path, vars_text)
+            manifest = publish(run_results, target_path, vars_text, history_entry)
         except Exception as error:  # any failure of the publish step itself
             print(
                 f"\npublish: NOTHING WAS PUBLISHED: the publish step failed: {error}\n"
@@ -658,6 +732,12 @@ def main(argv: list[str] | None = None) -> int:
         f"(DuckDB storage {STORAGE_VERSION}) and {layout.exports}/ (parquet, CSV, manifest.json)"
         f"; publication {manifest['publication_id']}"
     )
+    if history is not None and history.moved:
+        print(
+            f"publish: WARNING: {len(history.moved)} day(s) moved against the publication "
+            f"before ({history.compared_with}), accepted: {args.accept_history_change!r}; "
+            "manifest.json lists them under history"
+        )
     fresh = manifest["freshness"]
     for stale in fresh.get("stale", []):
         print(

@@ -40,9 +40,9 @@ def audit_with_new_checks(tmp_path_factory):
     project = project_copy(
         workdir / "project",
         [
-            "shopping_carts,9,made_up_check,quarantine,,A check no model makes yet.",
+            "shopping_carts,9,made_up_check,quarantine,,A check no model makes yet.,status",
             "cart_items,102,added_without_time,flag,is_added_at_missing,"
-            "The same column counted twice.",
+            "The same column counted twice.,added_at",
         ],
     )
     build = build_audit(project, workdir / "run")
@@ -76,7 +76,7 @@ def test_a_flag_added_to_the_seed_is_counted_from_its_column(audit_with_new_chec
 def test_a_flag_without_its_column_stops_the_build_and_names_it(tmp_path):
     project = project_copy(
         tmp_path / "project",
-        ["orders,103,shipped_to_the_moon,flag,is_shipped_to_the_moon,Not a real column."],
+        ["orders,103,shipped_to_the_moon,flag,is_shipped_to_the_moon,Not a real column.,"],
     )
     build = build_audit(project, tmp_path / "run")
     assert not build.success

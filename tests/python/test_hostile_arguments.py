@@ -1,8 +1,8 @@
 """Arguments and paths with quotes and shell or SQL metacharacters (docs/publishing.md,
-"Who can reach what"): `make build RAW_PATH=... VARS=...` hands both to scripts/publish.py
-as data, never pasted into a command line; a raw folder whose name holds quotes, spaces,
-`;` or backticks is read like any other (paths reach SQL through the macro
-sql_text_literal); a name with a wildcard character is refused with a message.
+"Who can reach what"): `make build RAW_PATH=... VARS=... ACCEPT_HISTORY_CHANGE=...` hands
+them to scripts/publish.py as data, never pasted into a command line; a raw folder whose
+name holds quotes, spaces, `;` or backticks is read like any other (paths reach SQL through
+the macro sql_text_literal); a name with a wildcard character is refused with a message.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ SQL_IN_A_NAME = "shop'); copy (select 42 as x) to 'pwned_by_a_folder_name.csv'; 
 
 
 def fake_venv(folder: Path) -> Path:
-    """A venv whose `python` only records its arguments and the RAW_PATH and VARS it was
-    given (one JSON line per call), so `make build` runs without building anything."""
+    """A venv whose `python` only records its arguments and the RAW_PATH, VARS and
+    ACCEPT_HISTORY_CHANGE it was given (one JSON line per call), so `make build` runs
+    without building anything."""
     bin_dir = folder / "bin"
     bin_dir.mkdir(parents=True)
     (folder / ".installed").touch()  # newer than requirements.txt: make installs nothing
@@ -49,7 +50,8 @@ def fake_venv(folder: Path) -> Path:
         "import json, os, sys\n"
         f"with open({str(folder / 'calls.jsonl')!r}, 'a') as out:\n"
         "    out.write(json.dumps({'argv': sys.argv[1:], 'RAW_PATH': os.environ.get('RAW_PATH'),"
-        " 'VARS': os.environ.get('VARS')}) + '\\n')\n"
+        " 'VARS': os.environ.get('VARS'),"
+        " 'ACCEPT_HISTORY_CHANGE': os.environ.get('ACCEPT_HISTORY_CHANGE')}) + '\\n')\n"
     )
     script.chmod(0o755)
     return folder
@@ -63,9 +65,10 @@ def test_make_build_hands_raw_path_and_vars_over_as_data(tmp_path, template):
     vars_text = "{note: " + json.dumps(text) + "}"
     result = subprocess.run(
         ["make", "--no-print-directory", "-C", str(PROJECT_DIR), "build", f"VENV={venv}",
-         f"RAW_PATH={text}", f"VARS={vars_text}"],
+         f"RAW_PATH={text}", f"VARS={vars_text}", f"ACCEPT_HISTORY_CHANGE={text}"],
         capture_output=True, text=True, timeout=60,
-        env={k: v for k, v in os.environ.items() if k not in ("RAW_PATH", "VARS", "MAKEFLAGS")},
+        env={k: v for k, v in os.environ.items()
+             if k not in ("RAW_PATH", "VARS", "ACCEPT_HISTORY_CHANGE", "MAKEFLAGS")},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert not marker.exists(), "a command in an argument ran"
@@ -73,6 +76,7 @@ def test_make_build_hands_raw_path_and_vars_over_as_data(tmp_path, template):
     assert calls[0]["argv"] == ["scripts/publish.py"]  # nothing pasted into the command line
     assert calls[0]["RAW_PATH"] == text
     assert calls[0]["VARS"] == vars_text
+    assert calls[0]["ACCEPT_HISTORY_CHANGE"] == text
 
 
 def test_a_folder_name_with_quotes_and_metacharacters_builds_and_publishes(tmp_path):

@@ -45,12 +45,40 @@ in_window as (
     {%- endif %}
 ),
 
+-- One window finds exact copies and near-duplicates: the events equal, as
+-- written, in every column but event_time, in time order (then by the time as
+-- written, so that exact copies are neighbours). A row is an exact copy when the
+-- one before it has the same raw time too; a kept row is a near-duplicate when
+-- the one before it is at most near_duplicate_event_seconds earlier (a copy
+-- delivered again with a shifted time, or a tracker that fired twice). The one
+-- before can be a quarantined row only if it is an exact copy of the kept one
+-- before (the same time) or the current row is quarantined too: both have the
+-- same raw values. One window instead of the two it would take apart
+-- (DECISIONLOG R10). In an incremental run the rows of the window only are
+-- compared: a copy of an event just before the window start goes unflagged.
 typed as (
     select
         *,
         {{ typed_raw_columns('events') }},
-        {{ exact_copy_number('events') }} as exact_copy_number
+        lag(true) over twins is not null
+        and coalesce(
+            lag(raw_event_time) over twins = raw_event_time,
+            lag(raw_event_time) over twins is null and raw_event_time is null
+        ) as is_exact_copy,
+        lag(event_time) over twins as previous_twin_time
     from in_window
+    window twins as (
+        partition by
+            raw_event_type,
+            raw_product_id,
+            raw_category_id,
+            raw_category_code,
+            raw_brand,
+            raw_price,
+            raw_user_id,
+            raw_user_session
+        order by event_time nulls last, raw_event_time nulls last
+    )
 ),
 
 -- the order of the checks is the documented cleaning order (docs/overview.md):
@@ -59,7 +87,7 @@ checked as (
     select
         *,
         case
-            when exact_copy_number > 1 then 'exact_duplicate'
+            when is_exact_copy then 'exact_duplicate'
             when price is null then 'invalid_price'
             when price <= 0 then 'non_positive_price'
             when {{ is_implausible('price', 'unit_price') }}
@@ -97,6 +125,12 @@ final as (
         category_code is null as is_category_code_missing,
         brand is null as is_brand_missing,
         user_session is null as is_user_session_missing,
+        coalesce(
+            dq_reason is null
+            and {{ seconds_between('previous_twin_time', 'event_time') }}
+            <= {{ var('near_duplicate_event_seconds') }},
+            false
+        ) as is_near_duplicate,
         cast(event_time as date) as event_date,
         cast({{ dbt.date_trunc('month', 'event_time') }} as date) as event_month,
         {{ iso_weekday('event_time') }} as event_weekday,
