@@ -11,8 +11,9 @@
 
 {#- The vars that say which raw data a build reads, and how its text is read. -#}
 {% macro raw_input_vars() %}
-    {{ return(['raw_path', 'raw_encoding', 'raw_timezone', 'commerce_source_database',
-        'commerce_source_schema', 'events_source_database', 'events_source_schema']) }}
+    {{ return(['raw_path', 'raw_encoding', 'raw_timezone', 'raw_decimal_separator',
+        'raw_null_tokens', 'commerce_source_database', 'commerce_source_schema',
+        'events_source_database', 'events_source_schema']) }}
 {% endmacro %}
 
 
@@ -35,40 +36,60 @@
 
 {#- The raw inputs the model was last built with (JSON), or none when not recorded. -#}
 {% macro recorded_raw_inputs(model_name) %}
+    {{ return(recorded_build_state(model_name).get('raw_inputs')) }}
+{% endmacro %}
+
+
+{#-
+    The record of the incremental model `model_name` as a dict (raw_inputs; model_code,
+    the checksum of the model's SQL file), empty when there is none; a record written
+    before model_code was recorded has none.
+-#}
+{% macro recorded_build_state(model_name) %}
     {%- set wanted = raw_inputs_relation(model_name) -%}
     {%- set relation = adapter.get_relation(
         database=wanted.database, schema=wanted.schema, identifier=wanted.identifier) -%}
-    {%- if relation is none -%}{{ return(none) }}{%- endif -%}
-    {%- set rows = run_query('select raw_inputs from ' ~ relation).rows -%}
-    {{ return(rows[0][0] if rows | length == 1 else none) }}
+    {%- if relation is none -%}{{ return({}) }}{%- endif -%}
+    {%- set table = run_query('select * from ' ~ relation) -%}
+    {%- if table.rows | length != 1 -%}{{ return({}) }}{%- endif -%}
+    {%- set record = {} -%}
+    {%- for name in table.column_names -%}
+        {%- do record.update({name: table.rows[0][name]}) -%}
+    {%- endfor -%}
+    {{ return(record) }}
 {% endmacro %}
 
 
 {#-
     dbt's should_full_refresh (--full-refresh, or the model's full_refresh config),
-    and also: an incremental model whose recorded raw inputs differ from this run's
-    is rebuilt from scratch. A model without a record (a new database, or one built
-    before records existed) is taken as unchanged.
+    and also: an incremental model whose recorded raw inputs differ from this run's,
+    or whose SQL file changed since it was built (an upgrade of the project: the rows
+    it holds were made by other code), is rebuilt from scratch. A model without a
+    record (a new database, or one built before records existed) is taken as
+    unchanged.
 -#}
 {% macro should_full_refresh() %}
     {%- set full_refresh = dbt.should_full_refresh() -%}
     {%- if not full_refresh and execute and model is defined and model is mapping
         and model.get('resource_type') == 'model'
         and model.get('config', {}).get('materialized') == 'incremental' -%}
-        {%- set recorded = recorded_raw_inputs(model.name) -%}
+        {%- set record = recorded_build_state(model.name) -%}
+        {%- set recorded = record.get('raw_inputs') -%}
         {%- set current = raw_inputs_signature() -%}
-        {%- if recorded is not none and recorded != current -%}
-            {%- if not model.get('raw_inputs_change_logged') -%}
-                {%- set was, now = fromjson(recorded), fromjson(current) -%}
-                {%- set changes = [] -%}
-                {%- for name in now if was.get(name) != now[name] -%}
-                    {%- do changes.append(name ~ " " ~ tojson(was.get(name)) ~ " -> " ~ tojson(now[name])) -%}
-                {%- endfor -%}
-                {%- do log(model.name ~ ": the raw inputs changed since it was last built ("
-                    ~ changes | join(', ') ~ "): rebuilt from scratch, so that it never mixes"
-                    ~ " two raw histories.", info=true) -%}
-                {%- do model.update({'raw_inputs_change_logged': true}) -%}
-            {%- endif -%}
+        {%- if record and record.get('model_code') != model.checksum.checksum -%}
+            {%- do log(model.name ~ ": its SQL changed since it was last built: rebuilt"
+                ~ " from scratch, so that every row it holds is made by this code.",
+                info=true) -%}
+            {%- set full_refresh = true -%}
+        {%- elif recorded is not none and recorded != current -%}
+            {%- set was, now = fromjson(recorded), fromjson(current) -%}
+            {%- set changes = [] -%}
+            {%- for name in now if was.get(name) != now[name] -%}
+                {%- do changes.append(name ~ " " ~ tojson(was.get(name)) ~ " -> " ~ tojson(now[name])) -%}
+            {%- endfor -%}
+            {%- do log(model.name ~ ": the raw inputs changed since it was last built ("
+                ~ changes | join(', ') ~ "): rebuilt from scratch, so that it never mixes"
+                ~ " two raw histories.", info=true) -%}
             {%- set full_refresh = true -%}
         {%- endif -%}
     {%- endif -%}
@@ -91,7 +112,8 @@
         {%- endcall -%}
         {%- call statement('record_raw_inputs', fetch_result=false, auto_begin=false) -%}
             create table {{ relation }} {{ raw_inputs_table_options() }} as
-            select {{ sql_text_literal(raw_inputs_signature()) }} as raw_inputs
+            select {{ sql_text_literal(raw_inputs_signature()) }} as raw_inputs,
+                {{ sql_text_literal(result.node.checksum.checksum) }} as model_code
         {%- endcall -%}
     {%- endfor -%}
     {{ return('') }}

@@ -1,5 +1,5 @@
 """The publish gate of scripts/publish.py: the checks that judge the data of a build
-before it is published (docs/publishing.md, "The publish gate"; DECISIONLOG R8-R10).
+before it is published (docs/publishing.md, "The publish gate"; DECISIONLOG E8-E10).
 
 - Quarantine shares: the dbt test `assert_quarantine_shares_are_bounded` fails when one
   quarantine check removed more than `max_quarantine_share` of a table's rows, or when

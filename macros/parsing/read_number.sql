@@ -1,6 +1,6 @@
 {#-
     How a number written as in real exports is read (docs/raw_data.md,
-    "Numbers"; DECISIONLOG R1): a sign, digits grouped in thousands by `,`,
+    "Numbers"; DECISIONLOG E1): a sign, digits grouped in thousands by `,`,
     `.`, a space or an apostrophe, a decimal part after the decimal separator,
     `.` or `,`; money may also carry one currency marker before or after it
     (`$28.01`, `28,01 €`, `1,725.64 USD`). Which of `.` and `,` is the decimal

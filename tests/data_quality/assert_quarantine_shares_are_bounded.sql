@@ -1,5 +1,5 @@
 -- The publish gate on data quality (docs/publishing.md, "The publish gate";
--- DECISIONLOG R8). One row per quarantine check that removed more than
+-- DECISIONLOG E8). One row per quarantine check that removed more than
 -- `max_quarantine_share` of its table's rows, and for the near-duplicate events
 -- when they are more than `max_near_duplicate_share` of the kept events (either
 -- bound set per table or per check by `max_quarantine_share_overrides`). The

@@ -2,12 +2,12 @@
 in another export format must publish the same marts as the clean file.
 
 - A European spreadsheet export: `;` between columns, a decimal comma and `.` grouping
-  thousands in every amount (`1.725,64`), `67,0` for a whole number (DECISIONLOG R1).
+  thousands in every amount (`1.725,64`), `67,0` for a whole number (DECISIONLOG E1).
 - Amounts with a currency marker (`$28.01`, `28.01 USD`, `€`, `£`) and `,` grouping thousands
   (`1,725.64`); before, every cart line was quarantined and every order of 1,000 or more.
-- Times as seconds, milliseconds or microseconds since the epoch (R2); before, every event
+- Times as seconds, milliseconds or microseconds since the epoch (E2); before, every event
   was quarantined and the funnel published 0 users.
-- Missing values written `NULL`, `null`, `N/A`, `n/a`, `\\N`, `None` (R3); before, `null` and
+- Missing values written `NULL`, `null`, `N/A`, `n/a`, `\\N`, `None` (E3); before, `null` and
   `n/a` became brands and a cart with `updated_at` = `NULL` was quarantined.
 - A number that reads two ways (`1,234`) in a file whose money values do not show the decimal
   separator stops the run with a message naming the file, the column, the value and the var

@@ -838,7 +838,7 @@ def test_a_check_that_removes_most_of_a_table_publishes_nothing(published, tmp_p
 
 
 def test_heavy_mess_generator_data_publishes(tmp_path):
-    """The generator's heaviest mess stays under every bound (DECISIONLOG R8); a refresh
+    """The generator's heaviest mess stays under every bound (DECISIONLOG E8); a refresh
     with the same data then compares its history with the publication and publishes."""
     raw = generate_raw(tmp_path / "raw", customers=600, events=20000, seed=12,
                        messiness="heavy")

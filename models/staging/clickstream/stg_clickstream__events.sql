@@ -54,7 +54,7 @@ in_window as (
 -- before can be a quarantined row only if it is an exact copy of the kept one
 -- before (the same time) or the current row is quarantined too: both have the
 -- same raw values. One window instead of the two it would take apart
--- (DECISIONLOG R10). In an incremental run the rows of the window only are
+-- (DECISIONLOG E10). In an incremental run the rows of the window only are
 -- compared: a copy of an event just before the window start goes unflagged.
 typed as (
     select
