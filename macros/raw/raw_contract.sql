@@ -3,7 +3,7 @@
     its family, the name its staging models carry (`stg_<staged_as>`,
     `valid_<staged_as>`, `quarantine_<staged_as>`) and its columns, each as
     '<raw column> <kind>' or '<raw column> <kind> as <staged name>'. The kind
-    says how staging reads the text (typed_raw_columns): text, label,
+    says how staging reads the text (typed_raw_columns): text, id, label,
     integer, money, date, timestamp, boolean; `custom` when the staging model
     reads it itself. Every table but events has a `key`: its key columns
     (which keep their raw name), each with the check a row fails when that
@@ -31,7 +31,7 @@
             'key': {'customer_id': 'missing_customer_id'},
             'duplicate_key': 'duplicate_customer_id'},
         'product_catalog': {'family': 'commerce', 'staged_as': 'ecom__products', 'columns': [
-            'product_id integer', 'product_name label', 'category label', 'unit_price money',
+            'product_id id', 'product_name label', 'category label', 'unit_price money',
             'cost_price money', 'inventory_quantity integer'],
             'key': {'product_id': 'invalid_product_id'},
             'duplicate_key': 'duplicate_product_id'},
@@ -44,7 +44,7 @@
                 'updated_at desc nulls last',
                 rank_in_list('status_value', ['converted', 'abandoned', 'emptied', 'open'])]},
         'cart_items': {'family': 'commerce', 'staged_as': 'ecom__cart_items', 'columns': [
-            'cart_item_id integer', 'cart_id text', 'product_id integer',
+            'cart_item_id integer', 'cart_id text', 'product_id id',
             'product_name label', 'category label', 'added_at timestamp',
             'quantity integer', 'unit_price money'],
             'key': {'cart_item_id': 'invalid_cart_item_id'},
@@ -60,7 +60,7 @@
             'key': {'order_id': 'missing_order_id'},
             'duplicate_key': 'duplicate_order_id'},
         'order_items': {'family': 'commerce', 'staged_as': 'ecom__order_items', 'columns': [
-            'order_id text', 'product_id integer', 'product_name label', 'category label',
+            'order_id text', 'product_id id', 'product_name label', 'category label',
             'quantity integer', 'unit_price money', 'discount_amount money',
             'cost_price money'],
             'key': {'order_id': 'missing_order_id', 'product_id': 'invalid_product_id'},
@@ -73,13 +73,13 @@
             'key': {'return_id': 'missing_return_id'},
             'duplicate_key': 'duplicate_return_id'},
         'return_items': {'family': 'commerce', 'staged_as': 'ecom__return_items', 'columns': [
-            'return_item_id integer', 'return_id text', 'order_id text', 'product_id integer',
+            'return_item_id integer', 'return_id text', 'order_id text', 'product_id id',
             'product_name label', 'category label', 'quantity_returned integer',
             'unit_price money', 'cost_price money', 'refunded_amount money'],
             'key': {'return_item_id': 'invalid_return_item_id'},
             'duplicate_key': 'duplicate_return_item_id'},
         'events': {'family': 'events', 'staged_as': 'clickstream__events', 'columns': [
-            'event_time custom', 'event_type label', 'product_id integer',
+            'event_time custom', 'event_type label', 'product_id id',
             'category_id integer', 'category_code label', 'brand label', 'price money',
             'user_id integer', 'user_session text']},
     }) }}
@@ -125,7 +125,7 @@
         {{ return(parse_money('raw_' ~ column, 'raw_' ~ column ~ '__number')) }}
     {%- endif -%}
     {%- set parsers = {
-        'text': clean_text, 'label': normalize_label, 'integer': parse_integer,
+        'text': clean_text, 'id': parse_id, 'label': normalize_label, 'integer': parse_integer,
         'date': parse_date, 'timestamp': parse_timestamp, 'boolean': parse_boolean} -%}
     {{ return(parsers[kind]('raw_' ~ column)) }}
 {% endmacro %}

@@ -237,9 +237,9 @@ def test_reference_rules_on_handmade_data(tmp_path):
     assert seg[("signup_cohort_month", "2023-12")] == 2
     assert seg[("clv_bucket", "unknown")] == 8
     products = ref.abandoned_products.set_index("product_id")
-    assert products.loc[3, ["abandoned_carts", "abandoned_quantity", "abandoned_value",
+    assert products.loc["3", ["abandoned_carts", "abandoned_quantity", "abandoned_value",
                             "value_rank"]].tolist() == [1, 3, 15.0, 1]
-    assert products.loc[4, ["abandoned_carts", "abandoned_quantity", "abandoned_value",
+    assert products.loc["4", ["abandoned_carts", "abandoned_quantity", "abandoned_value",
                             "value_rank"]].tolist() == [1, 2, 15.0, 2]   # tie: product_id
 
 
@@ -270,7 +270,7 @@ def test_cart_kpis(case: Case):
 
 
 PRODUCT_COLUMNS = {
-    "product_id": "int",
+    "product_id": "text",
     "abandoned_carts": "int",
     "abandoned_quantity": "int",
     "abandoned_value": "money",
@@ -280,19 +280,19 @@ PRODUCT_COLUMNS = {
 def test_abandoned_products_top10(case: Case):
     mart = case.build.df(
         "select value_rank, product_id, abandoned_carts, abandoned_quantity, abandoned_value "
-        "from marts.abandoned_products where value_rank <= 10 order by value_rank")
+        "from marts.abandoned_products_v2 where value_rank <= 10 order by value_rank")
     ref = case.ref.abandoned_products
     ref = ref[ref["value_rank"] <= 10]
     assert len(ref) == 10, f"[{case.name}] reference has fewer than 10 abandoned products"
     compare(mart, ref, ["value_rank"], PRODUCT_COLUMNS,
-            f"[{case.name}] marts.abandoned_products top 10 by value_rank")
+            f"[{case.name}] marts.abandoned_products_v2 top 10 by value_rank")
 
 
 def test_abandoned_products_totals(case: Case):
     [(products, carts_sum, quantity, value, min_rank, max_rank, ranks)] = case.build.query(
         "select count(*), sum(abandoned_carts), sum(abandoned_quantity), "
         "sum(abandoned_value)::double, min(value_rank), max(value_rank), "
-        "count(distinct value_rank) from marts.abandoned_products")
+        "count(distinct value_rank) from marts.abandoned_products_v2")
     ref = case.ref.abandoned_products
     got = {"products": products, "sum_abandoned_carts": carts_sum,
            "sum_abandoned_quantity": quantity, "sum_abandoned_value": value,
@@ -304,7 +304,7 @@ def test_abandoned_products_totals(case: Case):
     value_ok = value is not None and np.isclose(value, want["sum_abandoned_value"], **MONEY_TOL)
     others_ok = all(got[k] == want[k] for k in got if k != "sum_abandoned_value")
     assert value_ok and others_ok, (
-        f"[{case.name}] marts.abandoned_products totals differ\n  mart:      {got}\n"
+        f"[{case.name}] marts.abandoned_products_v2 totals differ\n  mart:      {got}\n"
         f"  reference: {want}")
     # the product total equals the kpi total (every abandoned line belongs to one product)
     assert np.isclose(want["sum_abandoned_value"], case.ref.kpis["abandoned_value"], **MONEY_TOL)

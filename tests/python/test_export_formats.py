@@ -9,6 +9,8 @@ in another export format must publish the same marts as the clean file.
   was quarantined and the funnel published 0 users.
 - Missing values written `NULL`, `null`, `N/A`, `n/a`, `\\N`, `None` (E3); before, `null` and
   `n/a` became brands and a cart with `updated_at` = `NULL` was quarantined.
+- Product ids written as alphanumeric SKUs (`SKU-00123`), the same in every file (E12);
+  before, every product, cart, order and return line was quarantined.
 - A number that reads two ways (`1,234`) in a file whose money values do not show the decimal
   separator stops the run with a message naming the file, the column, the value and the var
   raw_decimal_separator; with the var set, it is read.
@@ -237,6 +239,51 @@ def test_a_cart_updated_null_is_kept_with_a_blank_updated_at(null_token_build, c
     assert build.query(
         "select count(*) from staging.quarantine_ecom__carts where dq_reason = 'invalid_updated_at'"
     ) == [(0,)]
+
+
+# --------------------------------------------------------------------------------------------
+# product ids as text
+# --------------------------------------------------------------------------------------------
+
+PRODUCT_ID_TABLES = ["product_catalog", "cart_items", "order_items", "return_items", "events"]
+PRODUCT_MARTS = ["abandoned_products", "abandoned_products_v2", "product_performance",
+                 "product_performance_v2"]
+
+
+def sku(value: str) -> str:
+    """12 -> SKU-00012 (blank and non-numbers as they are): the same product in every file."""
+    return f"SKU-{int(value):05d}" if value.strip().isdigit() else value
+
+
+@pytest.fixture(scope="module")
+def sku_build(tmp_path_factory):
+    """Every product id of every file written as an alphanumeric SKU, consistently."""
+    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_sku"))
+    for table in PRODUCT_ID_TABLES:
+        rewrite(raw, table, lambda column, value, _: sku(value)
+                if column == "product_id" else value)
+    return raw, build_of(raw, tmp_path_factory.mktemp("sku_build"))
+
+
+def test_alphanumeric_product_ids_publish_the_marts_of_the_clean_file(sku_build, clean_build):
+    """Before: every product, cart, order and return line quarantined, abandoned value 0. Now
+    every mart but the two that publish product_id is identical; those hold the same rows
+    under the SKU (version 2) or a null id (version 1, whose product_id is a whole number)."""
+    raw, build = sku_build
+    assert "SKU-" in (raw / "cart_items.csv").read_text()
+    differences = mart_differences(build, clean_build)
+    assert set(differences) <= set(PRODUCT_MARTS), differences
+    for mart in ("abandoned_products", "product_performance"):
+        clean = clean_build.query(f"select * from marts.{mart}_v2 order by product_id")
+        as_skus = sorted(((sku(row[0]), *row[1:]) for row in clean), key=lambda r: r[0])
+        assert build.query(f"select * from marts.{mart}_v2 order by product_id") == as_skus
+        assert build.query(f"select count(*), count(product_id) from marts.{mart}") == [
+            (len(clean), 0)]
+    assert build.query("select abandoned_value from marts.cart_kpis") == clean_build.query(
+        "select abandoned_value from marts.cart_kpis")
+    assert build.query(
+        "select count(*) from marts.data_quality_audit where step = 'invalid_product_id'"
+        " and rows_removed > 0") == [(0,)]
 
 
 # --------------------------------------------------------------------------------------------

@@ -288,14 +288,14 @@ def test_reference_rules_on_handmade_data(tmp_path):
     assert u.index[u["is_high_value"]].tolist() == [12]
 
     p = ref.products.set_index("product_id")
-    assert p.loc[1, ["views", "carts", "purchases", "revenue", "category_code", "brand"]
+    assert p.loc["1", ["views", "carts", "purchases", "revenue", "category_code", "brand"]
                  ].tolist() == [2, 2, 2, 20.0, phone, "apple"]
     # product 2: viewers 14 and 17, only 14 bought it (12 bought it without viewing it)
-    assert p.loc[2, ["views", "purchases", "revenue", "view_to_purchase_rate", "category_code",
+    assert p.loc["2", ["views", "purchases", "revenue", "view_to_purchase_rate", "category_code",
                      "brand"]].tolist() == [2, 2, 70.0, 0.5, tv, "samsung"]
-    assert p.loc[3, "view_to_purchase_rate"] == 0.0
-    assert p.loc[3, "brand"] == "a" and p.loc[3, "category_code"] == "unknown"  # a/b tie 2-2
-    assert pd.isna(p.loc[5, "view_to_purchase_rate"])                         # no viewer
+    assert p.loc["3", "view_to_purchase_rate"] == 0.0
+    assert p.loc["3", "brand"] == "a" and p.loc["3", "category_code"] == "unknown"  # a/b tie 2-2
+    assert pd.isna(p.loc["5", "view_to_purchase_rate"])                         # no viewer
     assert not p["is_high_view_zero_purchase"].any()
 
     b = ref.brands.set_index("brand")
@@ -323,7 +323,7 @@ def test_high_view_zero_purchase_flag_on_handmade_data(tmp_path):
                          "1000", "S"))
     p = compute(write_raw(tmp_path, "events", rows)).products.set_index("product_id")
     assert p["is_high_view_zero_purchase"].to_dict() == {1: True, 2: False, 3: False}
-    assert p.loc[3, "view_to_purchase_rate"] == 1 / 200
+    assert p.loc["3", "view_to_purchase_rate"] == 1 / 200
 
 
 def test_recent_zero_purchase_window_on_handmade_data(tmp_path):
@@ -483,19 +483,19 @@ PRODUCT_COLUMNS = {
 
 
 def test_product_performance(case: Case):
-    mart = case.build.df("select * from marts.product_performance")
+    mart = case.build.df("select * from marts.product_performance_v2")
     mart["revenue"] = pd.to_numeric(mart["revenue"]).fillna(0.0)
     compare(mart, case.ref.products, ["product_id"], PRODUCT_COLUMNS,
-            f"[{case.name}] marts.product_performance")
+            f"[{case.name}] marts.product_performance_v2")
 
 
 def test_product_performance_attributes(case: Case):
     """category_code and brand of a product: its events' most frequent value (ties: smallest),
     `unknown` when none."""
     mart = case.build.df("select product_id, category_code, brand "
-                         "from marts.product_performance")
+                         "from marts.product_performance_v2")
     compare(mart, case.ref.products, ["product_id"], {"category_code": "text", "brand": "text"},
-            f"[{case.name}] marts.product_performance category_code / brand")
+            f"[{case.name}] marts.product_performance_v2 category_code / brand")
 
 
 PERFORMANCE_COLUMNS = {

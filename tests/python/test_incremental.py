@@ -39,6 +39,7 @@ CLICKSTREAM_TABLES = [
     ("marts", "user_behavior_segments"),
     ("marts", "behavior_segment_summary"),
     ("marts", "product_performance"),
+    ("marts", "product_performance_v2"),
     ("intermediate", "int_event_users_grouped_by_time_bucket"),
     ("intermediate", "int_product_viewers"),
     ("marts", "activity_patterns"),

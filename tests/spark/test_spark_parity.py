@@ -72,6 +72,7 @@ CLICKSTREAM_TABLES = [
     ("marts", "funnel_daily"),
     ("marts", "user_behavior_segments"),
     ("marts", "product_performance"),
+    ("marts", "product_performance_v2"),
 ]
 REL_TOL = 1e-9
 # models and seeds only: the data tests and unit tests run in `make test` and in

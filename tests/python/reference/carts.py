@@ -44,11 +44,13 @@ from reference.common import (
     Rules,
     drop_exact_duplicates,
     hours,
+    id_number,
     keep_smallest_per_key,
     label,
     latest_within_data,
     money,
     numeric,
+    product_id,
     rate,
     read_raw,
     text,
@@ -111,7 +113,7 @@ def clean_cart_items(raw: pd.DataFrame, kept_cart_ids: set[str]) -> pd.DataFrame
     df = pd.DataFrame(index=raw.index)
     df["cart_item_id"] = integer(raw["cart_item_id"])
     df["cart_id"] = text(raw["cart_id"])
-    df["product_id"] = integer(raw["product_id"])
+    df["product_id"] = product_id(raw["product_id"])
     df["added_at"] = timestamp(raw["added_at"])
     df["quantity"] = integer(raw["quantity"])
     df["unit_price"] = numeric(raw["unit_price"])
@@ -132,7 +134,6 @@ def clean_cart_items(raw: pd.DataFrame, kept_cart_ids: set[str]) -> pd.DataFrame
         & df["cart_id"].isin(kept_cart_ids)
     ).fillna(False).astype(bool)
     out = df[keep].reset_index(drop=True)
-    out["product_id"] = out["product_id"].astype("int64")
     out["quantity"] = out["quantity"].astype("int64")
     out["cart_item_id"] = out["cart_item_id"].astype("int64")
     out["line_value"] = money(out["quantity"] * out["unit_price"])
@@ -370,8 +371,11 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> CartReference:
         abandoned_value=("line_value", "sum"),
     ).reset_index()
     products["abandoned_value"] = money(products["abandoned_value"])
-    products = products.sort_values(["abandoned_value", "product_id"],
-                                    ascending=[False, True], kind="mergesort")
+    # ties by product_id: whole numbers by value first, then other ids as text
+    products["id_number"] = id_number(products["product_id"])
+    products = products.sort_values(["abandoned_value", "id_number", "product_id"],
+                                    ascending=[False, True, True], kind="mergesort",
+                                    na_position="last").drop(columns="id_number")
     products["value_rank"] = np.arange(1, len(products) + 1)
     products = products.reset_index(drop=True)
 

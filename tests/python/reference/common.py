@@ -121,6 +121,20 @@ def text(s: pd.Series) -> pd.Series:
     return out.where(out.map(lambda v: isinstance(v, str) and v != ""), None)
 
 
+def product_id(s: pd.Series) -> pd.Series:
+    """An id as text (docs/raw_data.md, "Product ids"): text(); a whole number written with a
+    zero fraction (`123.0`, `123,00`) is that number (`123`); anything else as written."""
+    return text(s).map(lambda v: re.split(r"[.,]", v)[0]
+                       if isinstance(v, str) and re.fullmatch(r"[0-9]+[.,]0+", v) else v)
+
+
+def id_number(ids: pd.Series) -> pd.Series:
+    """The value of each id that is a whole number (`-3`, `0012`), else NaN: ties broken by id
+    put whole numbers first, by value, then the other ids as text."""
+    return ids.map(lambda v: float(int(v)) if isinstance(v, str)
+                   and re.fullmatch(r"[+-]?[0-9]{1,18}", v) else np.nan)
+
+
 def label(s: pd.Series) -> pd.Series:
     """lower(strip()); empty -> missing."""
     return text(s).map(lambda v: v.lower() if isinstance(v, str) else v)

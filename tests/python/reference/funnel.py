@@ -15,7 +15,8 @@ Rules (the project's defaults):
   cleaning, in this order: drop exact duplicate rows (all 9 columns); drop rows whose price is
   blank / not a number / <= 0 / above max_plausible_unit_price; drop rows whose event_time
   is not `YYYY-MM-DD HH:MM:SS[ UTC]`;
-  drop rows with a blank or non-integer user_id or product_id (`12.0` is 12), a non-blank
+  drop rows with a blank or non-integer user_id (`12.0` is 12) or a blank product_id (text;
+  `12.0` is `12`), a non-blank
   non-integer category_id, or an event_type (lower(strip())) outside
   view / cart / purchase / remove_from_cart. brand, category_code: lower(strip()), blank ->
   missing (`unknown` in marts); user_session: strip(), blank -> missing.
@@ -76,6 +77,7 @@ from reference.common import (
     latest_within_data,
     money,
     numeric,
+    product_id,
     rate,
     read_raw,
     split_zone,
@@ -154,18 +156,18 @@ def clean_events(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     df, price, ts = df[ok], price[ok], ts[ok]
 
     user_id = integer(df["user_id"])
-    product_id = integer(df["product_id"])
+    product_ids = product_id(df["product_id"])
     category_id = integer(df["category_id"])
     category_blank = text(df["category_id"]).isna()
     etype = label(df["event_type"])
-    ok = (user_id.notna() & product_id.notna() & (category_blank | category_id.notna())
+    ok = (user_id.notna() & product_ids.notna() & (category_blank | category_id.notna())
           & etype.isin(EVENT_TYPES))
     removed["bad_ids_or_type"] = int((~ok).sum())
 
     out = pd.DataFrame({
         "event_time": ts[ok],
         "event_type": etype[ok],
-        "product_id": product_id[ok].astype("int64"),
+        "product_id": product_ids[ok],
         "category_id": category_id[ok].astype(object),
         "category_code": label(df["category_code"])[ok],
         "brand": label(df["brand"])[ok],

@@ -1,6 +1,7 @@
 -- One row per product seen in the clickstream: traffic, cart additions,
 -- purchases, revenue, and a flag for products with many views and no sale, of
 -- all time and of the zero_purchase_window_days before the clickstream's as_of.
+-- Version 2: product_id is text (DECISIONLOG E12).
 with product_events as (
     select
         product_id,

@@ -1,5 +1,5 @@
 -- One row per product left in abandoned carts: how often, how many units and how
--- much value, ranked by value.
+-- much value, ranked by value. Version 2: product_id is text (DECISIONLOG E12).
 with abandoned_cart_products as (
     select * from {{ ref('int_cart_products_abandoned') }}
 ),
@@ -26,7 +26,7 @@ final as (
         abandoned_value,
         {{ ratio('abandoned_value', 'sum(abandoned_value) over ()') }} as value_share,
         cast(row_number() over (
-            order by abandoned_value desc, product_id asc
+            order by abandoned_value desc, {{ id_order('product_id') }}
         ) as bigint) as value_rank
     from grouped
 )
