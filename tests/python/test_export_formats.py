@@ -23,13 +23,21 @@ staging models.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from export_formats import (
+    MONEY_COLUMNS,
+    PRODUCT_ID_TABLES,
+    TIMESTAMPS,
+    epoch,
+    european,
+    null_token,
+    rewrite,
+    sku,
+    with_currency,
+)
 
 from conftest import (
     ALL_TABLES,
@@ -38,75 +46,6 @@ from conftest import (
     run_dbt,
     run_dbt_cli,
 )
-from reference.common import MONEY_COLUMNS
-
-# the timestamp columns of the raw contract (docs/raw_data.md)
-TIMESTAMPS = {
-    "shopping_carts": ["created_at", "updated_at"],
-    "cart_items": ["added_at"],
-    "orders": ["order_date"],
-    "events": ["event_time"],
-}
-NULL_TOKENS = ["NULL", "null", "N/A", "n/a", "\\N", "None"]
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def rewrite(folder: Path, table: str, change: Callable[[str, str, dict], str],
-            delimiter: str = ",") -> None:
-    """Rewrite <folder>/<table>.csv with every value replaced by change(column, value, row)
-    (row: the raw row as a dict), and `delimiter` between columns."""
-    path = folder / f"{table}.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-        header = list(rows[0])
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([change(column, row[column], row) for column in header])
-
-
-def grouped(digits: str, separator: str) -> str:
-    """1725 -> 1,725 (separator ',') or 1.725 ('.')."""
-    groups = []
-    while len(digits) > 3:
-        digits, groups = digits[:-3], [digits[-3:], *groups]
-    return separator.join([digits, *groups])
-
-
-def european(value: str) -> str:
-    """1725.64 -> 1.725,64; 67.0 -> 67,0; blank stays blank."""
-    if not value:
-        return value
-    sign, value = ("-", value[1:]) if value.startswith("-") else ("", value)
-    whole, _, decimals = value.partition(".")
-    return sign + grouped(whole, ".") + ("," + decimals if decimals else "")
-
-
-def with_currency(value: str, column: str) -> str:
-    """1725.64 -> $1,725.64, 1,725.64 USD or € 1,725.64 (by column), -5.0 -> -$5.0."""
-    if not value:
-        return value
-    sign, value = ("-", value[1:]) if value.startswith("-") else ("", value)
-    whole, _, decimals = value.partition(".")
-    amount = grouped(whole, ",") + ("." + decimals if decimals else "")
-    style = sum(map(ord, column)) % 3
-    return [f"{sign}${amount}", f"{sign}{amount} USD", f"€ {sign}{amount}"][style]
-
-
-def epoch(value: str, column: str) -> str:
-    """A raw UTC time as seconds (with microseconds), milliseconds or microseconds since
-    the epoch, by column; exactly the same instant."""
-    if not value:
-        return value
-    moment = datetime.fromisoformat(value.replace(" UTC", "").replace(" ", "T"))
-    seconds = (moment.replace(tzinfo=UTC) - EPOCH) // timedelta(seconds=1)
-    micros = seconds * 1_000_000 + moment.microsecond
-    if column == "event_time":  # whole seconds: as seconds on odd seconds, else milliseconds
-        return str(seconds) if seconds % 2 else str(micros // 1000)
-    if column in ("created_at", "order_date"):
-        return f"{seconds}.{moment.microsecond:06d}"
-    return str(micros)
 
 
 def build_of(raw: Path, workdir: Path, **dbt_vars):
@@ -163,14 +102,9 @@ def null_token_build(tmp_path_factory):
     columns = {"events": ["brand", "category_code", "user_session"],
                "shopping_carts": ["updated_at"], "cart_items": ["added_at"]}
 
-    def token(column: str, value: str, row: dict, names: list[str]) -> str:
-        if value or column not in names:
-            return value
-        return NULL_TOKENS[sum(map(ord, "".join(row.values()))) % len(NULL_TOKENS)]
-
     for table, names in columns.items():
         rewrite(raw, table, lambda column, value, row, names=names:
-                token(column, value, row, names))
+                null_token(value, row) if column in names else value)
     return raw, build_of(raw, tmp_path_factory.mktemp("null_token_build"))
 
 
@@ -245,14 +179,8 @@ def test_a_cart_updated_null_is_kept_with_a_blank_updated_at(null_token_build, c
 # product ids as text
 # --------------------------------------------------------------------------------------------
 
-PRODUCT_ID_TABLES = ["product_catalog", "cart_items", "order_items", "return_items", "events"]
 PRODUCT_MARTS = ["abandoned_products", "abandoned_products_v2", "product_performance",
                  "product_performance_v2"]
-
-
-def sku(value: str) -> str:
-    """12 -> SKU-00012 (blank and non-numbers as they are): the same product in every file."""
-    return f"SKU-{int(value):05d}" if value.strip().isdigit() else value
 
 
 @pytest.fixture(scope="module")

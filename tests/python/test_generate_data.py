@@ -16,8 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from reference.common import MONEY_COLUMNS
+from export_formats import MONEY_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "generate_data.py"

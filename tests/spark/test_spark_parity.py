@@ -50,6 +50,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 # tests/: the home of dbt_invocation.py, shared with tests/python
 sys.path.append(str(Path(__file__).resolve().parents[1]))
@@ -62,8 +63,11 @@ from dbt_invocation import (
     run_dbt_command,
     target_path,
 )
+from export_formats import write_every_format
 
-MARTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.sql"))
+# every published relation of the marts (docs/mart_interface.yml: each version of each mart)
+INTERFACE = yaml.safe_load((PROJECT_DIR / "docs" / "mart_interface.yml").read_text())
+MARTS = sorted(v["relation"].split(".", 1)[1] for versions in INTERFACE.values() for v in versions)
 INCREMENTAL = ("intermediate", "int_events_sessionized")
 CLICKSTREAM_TABLES = [
     INCREMENTAL,
@@ -459,3 +463,38 @@ def test_analyses_run_on_spark(spark, spark_sample, tmp_path):
     for analysis in analyses:
         rows = spark.sql((folder / analysis.name).read_text()).collect()
         assert rows, f"{analysis.stem} returned no rows on the Spark build"
+
+
+def test_shop_export_formats_give_the_same_marts_on_spark(spark, tmp_path):
+    """The committed sample written as shops export it (tests/export_formats.py, every
+    format at once: `;` and decimal commas, currency markers, epoch times, null tokens,
+    SKU product ids) gives the same marts on Spark as on DuckDB (issue 27)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in SAMPLE_DIR.glob("*.csv"):
+        shutil.copy(path, raw / path.name)
+    write_every_format(raw)
+    reference = read_duckdb(duckdb_build(tmp_path / "duckdb", {"raw_path": str(raw)}))
+    assert reference["abandoned_products_v2"], "the SKUs were quarantined"
+    state_dir = spark_build(tmp_path / "state", tmp_path / "spark", {"raw_path": str(raw)})
+    spark_tables = read_spark_files(spark, state_dir, [("marts", mart) for mart in reference])
+    for mart in sorted(reference):
+        assert_same_rows(mart, reference[mart], spark_tables[mart])
+
+
+def test_a_file_not_in_raw_encoding_stops_the_run_on_spark(tmp_path):
+    """A latin-1 byte in a utf-8 run: Spark's csv reader would read it as U+FFFD; the check
+    names the file and the line and stops, as on DuckDB."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in SAMPLE_DIR.glob("*.csv"):
+        shutil.copy(path, raw / path.name)
+    lines = (raw / "customers.csv").read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b",", "\u00e9".encode("latin-1") + b",", 1)
+    (raw / "customers.csv").write_bytes(b"\n".join(lines))
+    result = dbt(["run", "--target", "spark", "--select", "stg_ecom__customers"], tmp_path,
+                 {"SPARK_STATE_DIR": str(tmp_path / "state")}, {"raw_path": str(raw)},
+                 check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"file {raw}/customers.csv is not utf-8: line 4 (the header is line 1)" in output

@@ -40,19 +40,6 @@ RAW_COLUMNS = {
                "brand", "price", "user_id", "user_session"],
 }
 
-# The money columns of each raw file (docs/raw_data.md), read as exact decimals.
-MONEY_COLUMNS = {
-    "product_catalog": ["unit_price", "cost_price"],
-    "shopping_carts": ["cart_total"],
-    "cart_items": ["unit_price"],
-    "orders": ["gross_total", "net_total", "total_discount_amount", "shipping_cost",
-               "actual_shipping_cost", "payment_processing_fee"],
-    "order_items": ["unit_price", "discount_amount", "cost_price"],
-    "returns": ["refunded_amount"],
-    "return_items": ["unit_price", "cost_price", "refunded_amount"],
-    "events": ["price"],
-}
-
 # a decimal number in plain or scientific notation ('nan', 'inf' and friends are not)
 NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 US_PER_HOUR = 3_600_000_000
