@@ -15,10 +15,12 @@ in another export format must publish the same marts as the clean file.
   separator stops the run with a message naming the file, the column, the value and the var
   raw_decimal_separator; with the var set, it is read.
 
-Each data set is the committed sample rewritten (conftest.copy_sample_as_raw_files), built in
-full (every data test, the audit balance included) and compared with the build of the sample
-itself (conftest.mart_differences). The edge cases of each rule are dbt unit tests beside the
-staging models.
+Each data set is the committed sample rewritten (conftest.copy_sample_as_raw_files; the
+formats in tests/export_formats.py), built in full (every data test, the audit balance
+included) and compared with the build of the sample itself (conftest.mart_differences). The
+European export carries the epoch times, null tokens and SKUs too, so that three builds cover
+every format; each test names what it checks. The edge cases of each rule are dbt unit tests
+beside the staging models.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from pathlib import Path
 import pytest
 from export_formats import (
     MONEY_COLUMNS,
-    PRODUCT_ID_TABLES,
     TIMESTAMPS,
     epoch,
     european,
@@ -65,18 +66,44 @@ def clean_build(tmp_path_factory):
     return build_of(raw, tmp_path_factory.mktemp("clean_build"))
 
 
+PRODUCT_MARTS = ["abandoned_products", "abandoned_products_v2", "product_performance",
+                 "product_performance_v2"]
+# a missing value the marts read, written as a null token (the sample's blanks there)
+NULL_TOKEN_COLUMNS = {"events": ["brand", "category_code", "user_session"],
+                      "shopping_carts": ["updated_at"], "cart_items": ["added_at"]}
+
+
 @pytest.fixture(scope="module")
 def european_build(tmp_path_factory):
+    """One export in several shops' formats at once (one build for all, to keep the suite
+    short; each assertion below names the format it checks): a European spreadsheet export of
+    every file (`;`, decimal commas, `.` grouping thousands), every time since the epoch
+    (seconds, milliseconds or microseconds), every blank the marts read written as a null
+    token (every spelling mixed in a column, chosen by the row's values, so exact copies stay
+    exact copies), every product id an alphanumeric SKU."""
     raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_european"))
     for table in ALL_TABLES:
         money = MONEY_COLUMNS.get(table, [])
-        rewrite(raw, table, lambda column, value, _, money=money: european(value)
-                if column in money or column == "age" else value, delimiter=";")
+        times = TIMESTAMPS.get(table, [])
+        tokens = NULL_TOKEN_COLUMNS.get(table, [])
+
+        def change(column, value, row, money=money, times=times, tokens=tokens):
+            if column in tokens and not value:
+                return null_token(value, row)
+            if column in times:
+                return epoch(value, column)
+            if column == "product_id":
+                return sku(value)
+            return european(value) if column in money or column == "age" else value
+
+        rewrite(raw, table, change, delimiter=";")
     return raw, build_of(raw, tmp_path_factory.mktemp("european_build"))
 
 
 @pytest.fixture(scope="module")
 def currency_build(tmp_path_factory):
+    """Every amount with a currency marker (`$28.01`, `28.01 USD`, `€ 28.01`) and `,`
+    grouping thousands (`1,725.64`)."""
     raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_currency"))
     for table, columns in MONEY_COLUMNS.items():
         rewrite(raw, table, lambda column, value, _, columns=columns:
@@ -84,35 +111,25 @@ def currency_build(tmp_path_factory):
     return raw, build_of(raw, tmp_path_factory.mktemp("currency_build"))
 
 
-@pytest.fixture(scope="module")
-def epoch_build(tmp_path_factory):
-    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_epoch"))
-    for table, columns in TIMESTAMPS.items():
-        rewrite(raw, table, lambda column, value, _, columns=columns: epoch(value, column)
-                if column in columns else value)
-    return raw, build_of(raw, tmp_path_factory.mktemp("epoch_build"))
-
-
-@pytest.fixture(scope="module")
-def null_token_build(tmp_path_factory):
-    """Every blank of the columns where the sample has blanks the marts read written as a
-    null token, every spelling mixed in one column, chosen by the row's values (exact copies
-    stay exact copies)."""
-    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_null_tokens"))
-    columns = {"events": ["brand", "category_code", "user_session"],
-               "shopping_carts": ["updated_at"], "cart_items": ["added_at"]}
-
-    for table, names in columns.items():
-        rewrite(raw, table, lambda column, value, row, names=names:
-                null_token(value, row) if column in names else value)
-    return raw, build_of(raw, tmp_path_factory.mktemp("null_token_build"))
-
-
-def test_a_european_export_publishes_the_marts_of_the_clean_file(european_build,
-                                                                   clean_build):
+def test_the_formats_publish_the_marts_of_the_clean_file(european_build, clean_build):
+    """Every mart is the clean file's, but for the two that publish product_id: they hold the
+    same rows under the SKU (version 2) or a null id (version 1, whose product_id is a whole
+    number). Before: every cart line and order quarantined (decimal commas), every event
+    (epoch times), every product line (SKUs)."""
     raw, build = european_build
     assert (raw / "orders.csv").read_text().splitlines()[0].count(";") == 20
-    assert mart_differences(build, clean_build) == {}
+    assert "SKU-" in (raw / "cart_items.csv").read_text()
+    differences = mart_differences(build, clean_build)
+    assert set(differences) <= set(PRODUCT_MARTS), differences
+    for mart in ("abandoned_products", "product_performance"):
+        clean = clean_build.query(f"select * from marts.{mart}_v2 order by product_id")
+        as_skus = sorted(((sku(row[0]), *row[1:]) for row in clean), key=lambda r: r[0])
+        assert build.query(f"select * from marts.{mart}_v2 order by product_id") == as_skus
+        assert build.query(f"select count(*), count(product_id) from marts.{mart}") == [
+            (len(clean), 0)]
+    assert build.query(
+        "select count(*) from marts.data_quality_audit where step = 'invalid_product_id'"
+        " and rows_removed > 0") == [(0,)]
 
 
 def test_amounts_with_currency_and_thousands_publish_the_marts_of_the_clean_file(
@@ -143,28 +160,27 @@ def test_every_line_and_order_is_kept_and_read_exactly(request, data_set, clean_
     assert big_orders > 0
 
 
-def test_times_since_the_epoch_publish_the_marts_of_the_clean_file(epoch_build,
-                                                                    clean_build):
-    raw, build = epoch_build
-    assert (raw / "events.csv").read_text().splitlines()[1].split(",")[0].isdigit()
+def test_times_since_the_epoch_are_read_as_utc(european_build, clean_build):
+    """Before: every event quarantined, a funnel of 0 users published."""
+    raw, build = european_build
+    assert (raw / "events.csv").read_text().splitlines()[1].split(";")[0].isdigit()
     funnel = "select total_users, purchasers from marts.funnel_kpis"
     [(users, _)] = build.query(funnel)
     assert users > 0
     assert build.query(funnel) == clean_build.query(funnel)
-    assert mart_differences(build, clean_build) == {}
+    times = ("select min(created_at), max(updated_at), count(updated_at)"
+             " from staging.valid_ecom__carts")
+    assert build.query(times) == clean_build.query(times)
 
 
-def test_null_tokens_publish_the_marts_of_the_clean_file(null_token_build, clean_build):
-    raw, build = null_token_build
+def test_null_tokens_are_missing_values(european_build, clean_build):
+    """Before: `null` and `n/a` became brands, and a cart with updated_at `NULL` was
+    quarantined."""
+    raw, build = european_build
     assert "NULL" in (raw / "shopping_carts.csv").read_text()
     assert build.query(
         "select count(*) from marts.brand_performance where lower(brand) in"
         " ('null', 'n/a', 'none', '\\n')") == [(0,)]
-    assert mart_differences(build, clean_build) == {}
-
-
-def test_a_cart_updated_null_is_kept_with_a_blank_updated_at(null_token_build, clean_build):
-    _, build = null_token_build
     sql = ("select count(*) from staging.valid_ecom__carts where updated_at is null"
            " and is_updated_at_missing")
     [(kept,)] = build.query(sql)
@@ -173,45 +189,6 @@ def test_a_cart_updated_null_is_kept_with_a_blank_updated_at(null_token_build, c
     assert build.query(
         "select count(*) from staging.quarantine_ecom__carts where dq_reason = 'invalid_updated_at'"
     ) == [(0,)]
-
-
-# --------------------------------------------------------------------------------------------
-# product ids as text
-# --------------------------------------------------------------------------------------------
-
-PRODUCT_MARTS = ["abandoned_products", "abandoned_products_v2", "product_performance",
-                 "product_performance_v2"]
-
-
-@pytest.fixture(scope="module")
-def sku_build(tmp_path_factory):
-    """Every product id of every file written as an alphanumeric SKU, consistently."""
-    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_sku"))
-    for table in PRODUCT_ID_TABLES:
-        rewrite(raw, table, lambda column, value, _: sku(value)
-                if column == "product_id" else value)
-    return raw, build_of(raw, tmp_path_factory.mktemp("sku_build"))
-
-
-def test_alphanumeric_product_ids_publish_the_marts_of_the_clean_file(sku_build, clean_build):
-    """Before: every product, cart, order and return line quarantined, abandoned value 0. Now
-    every mart but the two that publish product_id is identical; those hold the same rows
-    under the SKU (version 2) or a null id (version 1, whose product_id is a whole number)."""
-    raw, build = sku_build
-    assert "SKU-" in (raw / "cart_items.csv").read_text()
-    differences = mart_differences(build, clean_build)
-    assert set(differences) <= set(PRODUCT_MARTS), differences
-    for mart in ("abandoned_products", "product_performance"):
-        clean = clean_build.query(f"select * from marts.{mart}_v2 order by product_id")
-        as_skus = sorted(((sku(row[0]), *row[1:]) for row in clean), key=lambda r: r[0])
-        assert build.query(f"select * from marts.{mart}_v2 order by product_id") == as_skus
-        assert build.query(f"select count(*), count(product_id) from marts.{mart}") == [
-            (len(clean), 0)]
-    assert build.query("select abandoned_value from marts.cart_kpis") == clean_build.query(
-        "select abandoned_value from marts.cart_kpis")
-    assert build.query(
-        "select count(*) from marts.data_quality_audit where step = 'invalid_product_id'"
-        " and rows_removed > 0") == [(0,)]
 
 
 # --------------------------------------------------------------------------------------------
