@@ -60,10 +60,10 @@ def build_of(raw: Path, workdir: Path, **dbt_vars):
 
 
 @pytest.fixture(scope="module")
-def clean_build(tmp_path_factory):
-    """The committed sample as it is, built like the rewritten copies."""
-    raw = copy_sample_as_raw_files(tmp_path_factory.mktemp("raw_clean"))
-    return build_of(raw, tmp_path_factory.mktemp("clean_build"))
+def clean_build(sample_build):
+    """The committed sample as it is: the session's build of it (conftest.sample_build; read
+    as seeds, which give the marts of its files: tests/spark checks that on both engines)."""
+    return sample_build
 
 
 PRODUCT_MARTS = ["abandoned_products", "abandoned_products_v2", "product_performance",
