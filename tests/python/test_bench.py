@@ -19,7 +19,9 @@ import pytest
 from conftest import PROJECT_DIR
 
 sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-import bench  # noqa: E402
+import bench_harness  # noqa: E402
+import bench_measures  # noqa: E402
+import bench_report  # noqa: E402
 
 MEASURES = (
     "dbt build (all)", "dbt build (clickstream)", "floor (DuckDB SQL)", "peer (pandas KPIs)",
@@ -105,12 +107,12 @@ def test_spill_folders_and_the_clickstream_database_are_removed(results):
 
 def test_the_plot_has_the_incremental_run():
     def measure(name, seconds):
-        return bench.Measure(name, seconds=[seconds], peak_bytes=[1], peak_disk_bytes=[1])
+        return bench_harness.Measure(name, seconds=[seconds], peak_bytes=[1], peak_disk_bytes=[1])
 
     tier = {"events": 20_000, "full": measure("dbt build (all)", 4.0), "clickstream": None,
             "floor": measure("floor (DuckDB SQL)", 1.0), "peer": measure("peer", 2.0),
             "incremental": {"incremental": measure("dbt build (incremental, +1 day)", 3.0)}}
-    series = {label: (style, points) for label, style, points in bench.plot_series([tier])}
+    series = {label: (style, points) for label, style, points in bench_report.plot_series([tier])}
     assert series["dbt build (incremental, +1 day)"] == ("D-", [(20_000, 3.0)])
     assert "dbt build (clickstream)" not in series
 
@@ -125,20 +127,21 @@ def test_the_plot_has_the_incremental_run():
     (100_000_000, None, {}, ({}, "50% of RAM (profile default)")),
 ])
 def test_the_memory_limit_of_a_tier(monkeypatch, events, large, environ, expected):
-    monkeypatch.setattr(bench, "profile_memory_default", lambda: "50%")
-    assert bench.memory_limit(events, "3GB", large, environ) == expected
+    monkeypatch.setattr(bench_measures, "profile_memory_default", lambda: "50%")
+    assert bench_measures.memory_limit(events, "3GB", large, environ) == expected
 
 
 def test_the_profile_memory_default_is_read_from_profiles_yml():
-    default = bench.profile_memory_default()
+    default = bench_measures.profile_memory_default()
     assert default != "unknown"
     assert f"env_var('DUCKDB_MEMORY_LIMIT', '{default}')" in (
         PROJECT_DIR / "profiles.yml").read_text()
 
 
-def fake_tier(folder: Path) -> bench.Tier:
-    return bench.Tier(events=1, folder=folder, runs=1, env={"DUCKDB_MEMORY_LIMIT": "2GB"},
-                      memory_limit="2GB (--small-memory-limit)", memory_cap=2**30)
+def fake_tier(folder: Path) -> bench_measures.Tier:
+    return bench_measures.Tier(events=1, folder=folder, runs=1,
+                               env={"DUCKDB_MEMORY_LIMIT": "2GB"},
+                               memory_limit="2GB (--small-memory-limit)", memory_cap=2**30)
 
 
 @pytest.mark.parametrize("fails", [False, True])
@@ -152,13 +155,14 @@ def test_a_build_gets_the_memory_limit_and_its_spill_folder_is_removed(
         spill.mkdir(parents=True)
         (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"x" * 1024)
         if fails:
-            raise bench.CommandFailed("Out of Memory Error", bench.Run())
-        return bench.Run(seconds=1.0)
+            raise bench_harness.CommandFailed("Out of Memory Error", bench_harness.Run())
+        return bench_harness.Run(seconds=1.0)
 
-    monkeypatch.setattr(bench, "run_measured", duckdb_leaving_a_spill_file)
+    # run_spilling (bench_measures) calls the harness's run_measured by this name
+    monkeypatch.setattr(bench_measures, "run_measured", duckdb_leaving_a_spill_file)
     tier, db = fake_tier(tmp_path), tmp_path / "build" / "warehouse.duckdb"
-    measure = bench.repeat(tier, "dbt build (all)",
-                           lambda: bench.dbt_build(tier, tier.raw, db))
+    measure = bench_measures.repeat(tier, "dbt build (all)",
+                                    lambda: bench_measures.dbt_build(tier, tier.raw, db))
     assert seen["DUCKDB_MEMORY_LIMIT"] == "2GB"
     assert seen["DUCKDB_TEMP_DIRECTORY"] == str(db.parent / "duckdb_tmp")
     assert not (db.parent / "duckdb_tmp").exists()
@@ -173,23 +177,23 @@ def test_disk_used_counts_files_and_not_what_links_point_to(tmp_path):
     (inside / "raw" / "events.parquet").write_bytes(b"x" * 2**20)
     (outside / "big").write_bytes(b"x" * 4 * 2**20)
     (inside / "link").symlink_to(outside / "big")
-    assert 2**20 <= bench.disk_used(inside) < 2 * 2**20
+    assert 2**20 <= bench_harness.disk_used(inside) < 2 * 2**20
 
 
 def test_the_peak_disk_of_a_command_is_sampled_while_it_runs(tmp_path):
     # 8 MiB written, kept for 2.5 s, then removed: only a sample during the run sees it
     script = ("import os, sys, time, pathlib; p = pathlib.Path(sys.argv[1]) / 'spill'; "
               "p.write_bytes(os.urandom(8 * 2**20)); time.sleep(2.5); p.unlink()")
-    run = bench.run_measured([sys.executable, "-c", script, str(tmp_path)],
-                             disk_folder=tmp_path)
+    run = bench_harness.run_measured([sys.executable, "-c", script, str(tmp_path)],
+                                     disk_folder=tmp_path)
     assert run.peak_disk_bytes >= 8 * 2**20
-    assert bench.disk_used(tmp_path) == 0
+    assert bench_harness.disk_used(tmp_path) == 0
 
 
 def test_a_command_past_the_memory_cap_is_stopped():
     hog = [sys.executable, "-c", "x = bytearray(400 * 2**20); import time; time.sleep(30)"]
-    with pytest.raises(bench.MemoryCapExceeded):
-        bench.run_measured(hog, memory_cap=100 * 2**20)
+    with pytest.raises(bench_harness.MemoryCapExceeded):
+        bench_harness.run_measured(hog, memory_cap=100 * 2**20)
 
 
 def test_a_daily_run_that_parsed_the_whole_project_again_is_reported(tmp_path):
@@ -197,6 +201,6 @@ def test_a_daily_run_that_parsed_the_whole_project_again_is_reported(tmp_path):
     kept = "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed."
     reparsed = "Unable to do partial parsing because a project config has changed"
     log.write_text(f"Running with dbt=1.11\n{reparsed}\nRunning with dbt=1.11\n{kept}\n")
-    assert bench.kept_partial_parse(log)
+    assert bench_measures.kept_partial_parse(log)
     log.write_text(f"Running with dbt=1.11\n{kept}\nRunning with dbt=1.11\n{reparsed}\n")
-    assert not bench.kept_partial_parse(log)
+    assert not bench_measures.kept_partial_parse(log)
