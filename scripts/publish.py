@@ -356,14 +356,15 @@ def audit_build(exit_code: int, target_path: Path, started: float) -> tuple[list
 
 
 def published_marts(manifest: dict) -> list[dict]:
-    """The enabled models of schema `marts`, from dbt's manifest."""
+    """The enabled models of schema `marts`, from dbt's manifest, by relation name (a
+    model's alias: each version of a versioned mart is its own relation)."""
     return sorted(
         (
             node
             for node in manifest["nodes"].values()
             if node["resource_type"] == "model" and node["schema"] == PUBLISHED_SCHEMA
         ),
-        key=lambda node: node["name"],
+        key=lambda node: node["alias"],
     )
 
 
@@ -379,9 +380,9 @@ def write_publication(build_db: Path, new_file: Path, marts: list[dict]) -> None
                     f"(storage_version '{STORAGE_VERSION}')")
         con.execute(f"create schema publication.{PUBLISHED_SCHEMA}")
         for node in marts:
-            target = f'publication.{PUBLISHED_SCHEMA}."{node["name"]}"'
+            target = f'publication.{PUBLISHED_SCHEMA}."{node["alias"]}"'
             con.execute(
-                f'create table {target} as select * from build.{PUBLISHED_SCHEMA}."{node["name"]}"'
+                f'create table {target} as select * from build.{PUBLISHED_SCHEMA}."{node["alias"]}"'
             )
             if node.get("description"):
                 con.execute(f"comment on table {target} is {quoted(node['description'])}")
@@ -399,8 +400,8 @@ def check_publication(build_db: Path, new_file: Path, marts: list[dict]) -> dict
     with the rows of the build; returns per mart its rows, columns and types."""
     with duckdb.connect(str(build_db), read_only=True) as con:
         built_rows = {
-            node["name"]: con.execute(
-                f'select count(*) from {PUBLISHED_SCHEMA}."{node["name"]}"'
+            node["alias"]: con.execute(
+                f'select count(*) from {PUBLISHED_SCHEMA}."{node["alias"]}"'
             ).fetchone()[0]
             for node in marts
         }
