@@ -133,7 +133,7 @@ def test_reference_is_sane(name, generated_raw):
         assert set(matched["match_method"]) == {"exact_time"}
         assert (matched["hours_to_order"] == 0).all()
     order_items = read_raw_text(raw_dir, "order_items")
-    order_items["product_id"] = order_items["product_id"].astype(float).astype(int)
+    order_items["product_id"] = product_id(order_items["product_id"])
     order_items["quantity"] = order_items["quantity"].astype(float).astype(int)
     order_lines = order_items.groupby("order_id")[["product_id", "quantity"]].apply(
         lambda g: tuple(sorted(zip(g["product_id"], g["quantity"], strict=True))))
