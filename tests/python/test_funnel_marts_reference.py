@@ -245,7 +245,7 @@ def test_reference_rules_on_handmade_data(tmp_path):
         ("yesterday", "view", "4", "", "", "", "1.00", "16", "S5"),
         (T("07:00:03"), "view", "4", "", "", "", "1.00", "12.5", "S5"),
         (T("07:00:04"), "view", "4", "", "", "", "1.00", "", "S5"),
-        (T("07:00:05"), "view", "x", "", "", "", "1.00", "16", "S5"),
+        (T("07:00:05"), "view", " ", "", "", "", "1.00", "16", "S5"),  # blank product
         (T("07:00:06"), "view", "4", "abc", "", "", "1.00", "16", "S5"),
         (T("07:00:07"), "click", "4", "", "", "", "1.00", "16", "S5"),
     ]
@@ -322,7 +322,7 @@ def test_high_view_zero_purchase_flag_on_handmade_data(tmp_path):
             rows.append(("2024-01-02 00:00:00 UTC", "purchase", product, "", "", "", "1.00",
                          "1000", "S"))
     p = compute(write_raw(tmp_path, "events", rows)).products.set_index("product_id")
-    assert p["is_high_view_zero_purchase"].to_dict() == {1: True, 2: False, 3: False}
+    assert p["is_high_view_zero_purchase"].to_dict() == {"1": True, "2": False, "3": False}
     assert p.loc["3", "view_to_purchase_rate"] == 1 / 200
 
 
@@ -343,10 +343,10 @@ def test_recent_zero_purchase_window_on_handmade_data(tmp_path):
             rows.append(row(time, "view", "1", 100 + i))
         rows.append(row(time, "view", "2", 100 + i))
     p = compute(write_raw(tmp_path, "events", rows)).products.set_index("product_id")
-    assert p["recent_views"].to_dict() == {1: 199, 2: 200, 3: 1}
-    assert p["recent_purchases"].to_dict() == {1: 0, 2: 0, 3: 0}
-    assert p["is_high_view_zero_purchase"].to_dict() == {1: True, 2: False, 3: False}
-    assert p["is_recent_high_view_zero_purchase"].to_dict() == {1: False, 2: True, 3: False}
+    assert p["recent_views"].to_dict() == {"1": 199, "2": 200, "3": 1}
+    assert p["recent_purchases"].to_dict() == {"1": 0, "2": 0, "3": 0}
+    assert p["is_high_view_zero_purchase"].to_dict() == {"1": True, "2": False, "3": False}
+    assert p["is_recent_high_view_zero_purchase"].to_dict() == {"1": False, "2": True, "3": False}
 
 
 # --------------------------------------------------------------------------------------------

@@ -455,9 +455,9 @@ def compute(raw_dir: str | Path, rules: Rules | None = None) -> FunnelReference:
                            strict=True))
     buyer_pairs = set(zip(ev.loc[is_purchase, "product_id"], ev.loc[is_purchase, "user_id"],
                           strict=True))
-    n_viewers = pd.Series([pid for pid, _ in viewer_pairs], dtype="int64").value_counts()
+    n_viewers = pd.Series([pid for pid, _ in viewer_pairs], dtype=object).value_counts()
     n_both = pd.Series([pid for pid, _ in viewer_pairs & buyer_pairs],
-                       dtype="int64").value_counts()
+                       dtype=object).value_counts()
     p["product_viewers"] = n_viewers.reindex(p.index).fillna(0).astype("int64")
     p["viewers_who_purchased"] = n_both.reindex(p.index).fillna(0).astype("int64")
     p["view_to_purchase_rate"] = (p["viewers_who_purchased"] / p["product_viewers"]).where(
