@@ -98,10 +98,11 @@
 {#-
     The rows of a raw file, and its first line that is not utf-8 when raw_encoding
     is utf-8. Spark's csv reader replaces a byte it cannot decode with U+FFFD
-    instead of failing, so the file is also read as lines (the text source, which
-    reads utf-8, one row per line in file order: ids increase along the file) and
-    the first line holding U+FFFD is named, as DuckDB names the line it cannot
-    decode. A utf-8 file that really holds U+FFFD is refused too (docs/spark.md).
+    instead of failing, so the file is also read as lines (the text source, one
+    row per line in file order: ids increase along the file; it keeps the bytes
+    as they are, so each line is encoded and decoded once, which turns a bad
+    byte into U+FFFD) and the first line holding U+FFFD is named, as DuckDB names
+    the line it cannot decode. A utf-8 file that really holds U+FFFD is refused too (docs/spark.md).
     Other encodings (latin-1 decodes every byte) have no such line.
 -#}
 {% macro spark__raw_file_scan(path) %}
@@ -114,7 +115,7 @@
             ~ sql_text_literal(path) ~ ")") -%}
         {%- set bad_line = run_query("select min(line) from (select value, row_number() over"
             ~ " (order by monotonically_increasing_id()) as line from " ~ lines ~ ")"
-            ~ " where instr(value, '\\uFFFD') > 0").rows[0][0] -%}
+            ~ " where instr(decode(encode(value, 'UTF-8'), 'UTF-8'), '\\uFFFD') > 0").rows[0][0] -%}
     {%- endif -%}
     {{ return({'rows': rows, 'bad_line': bad_line}) }}
 {% endmacro %}
