@@ -143,7 +143,7 @@ def hostile_build(tmp_path_factory):
             {**cart, "cart_id": "CART-HOSTILE-BADDATE", "created_at": "2024-13-45T99:00:00"},
             {**cart, "cart_id": "CART-HOSTILE-STATUS", "status": "  PENDING "},
             {**cart, "cart_id": "CART-HOSTILE-NOCUSTOMER", "customer_id": "  "},
-            {**cart, "cart_id": "CART-HOSTILE-TOTAL", "cart_total": "12,50"},
+            {**cart, "cart_id": "CART-HOSTILE-TOTAL", "cart_total": "12.5.0"},
             {**cart, "cart_id": "CART-HOSTILE-GHOST", "customer_id": "CUST-DOES-NOT-EXIST"},
             good_cart,
             cart,  # an exact duplicate of the file's first row
