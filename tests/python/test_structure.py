@@ -93,6 +93,9 @@ def test_a_mart_reads_another_mart_only_when_it_owns_a_grain(manifest):
                 parent["resource_type"] == "model"
                 and layer(parent) == "marts"
                 and not parent["config"].get("meta", {}).get("owns_grain")
+                # an old version of a mart is read from its latest one (docs/overview.md,
+                # "Versions and breaking changes")
+                and parent["name"] != node["name"]
             ):
                 offenders.append(f"{node['name']} reads {parent['name']}")
     assert not offenders, offenders
@@ -133,8 +136,10 @@ def test_no_description_is_typed_twice(manifest):
     for resource in resources:
         for column in resource.get("columns", {}).values():
             text = " ".join(column["description"].split())
-            if text and text not in rendered_blocks:
-                typed[text].append(f"{resource['name']}.{column['name']}")
+            where = f"{resource['name']}.{column['name']}"
+            # the versions of a mart share their columns' YAML (anchors): one text, typed once
+            if text and text not in rendered_blocks and where not in typed[text]:
+                typed[text].append(where)
     copies = {text: where for text, where in typed.items() if len(where) > 1}
     assert not copies, "descriptions typed more than once (use a doc block): " + "; ".join(
         f"{where}: {text[:60]}" for text, where in sorted(copies.items())
