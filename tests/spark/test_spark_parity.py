@@ -4,7 +4,9 @@ gives the same rows as on DuckDB.
 
 - every mart (and the incremental int_events_sessionized) of the Spark build of
   the committed sample equals the DuckDB build of that sample;
-- raw files (var raw_path: csv and parquet) read on Spark give those same marts,
+- raw files (var raw_path: csv and parquet) written as shops export them (decimal
+  commas, currency markers, epoch times, null tokens, SKU ids) read on Spark give those
+  same marts (the product ids as SKUs), a file not in raw_encoding is refused,
   and the third-party ecomgen sample's files give the same marts on both engines;
 - an incremental Spark run with late-arriving events equals a full DuckDB build;
 - missing files, ambiguous files and missing columns are reported before anything
@@ -322,23 +324,40 @@ def write_csv_rows(path: Path, header: list[str], rows: list[list[str]]) -> None
         writer.writerows(rows)
 
 
+def with_skus(mart: str, table: tuple[list[str], list[tuple]]) -> tuple[list[str], list[tuple]]:
+    """A mart of the clean sample as the same data with SKU product ids publishes it: the SKU
+    in a version 2 (product_id text), null in a version 1 (product_id a whole number)."""
+    columns, rows = table
+    if "product_id" not in columns:
+        return table
+    i = columns.index("product_id")
+    new_id = (lambda v: sku(str(v))) if mart.endswith("_v2") else (lambda v: None)
+    return columns, [(*row[:i], new_id(row[i]), *row[i + 1:]) for row in rows]
+
+
 def test_raw_files_give_the_same_marts_on_spark(duckdb_sample, spark, tmp_path):
-    """The committed sample as raw files, the commerce tables in csv and the
-    events in parquet (every column text), read on Spark through raw_path: the
-    marts equal the DuckDB build of the same sample (loaded as seeds)."""
+    """The committed sample as raw files written as shops export them
+    (tests/export_formats.py, every format at once: `;` and decimal commas, currency
+    markers, epoch times, null tokens, SKU product ids; issue 27), the commerce tables in
+    csv and the events in parquet (every column text), read on Spark through raw_path: the
+    marts equal the DuckDB build of the clean sample (loaded as seeds), the product ids as
+    SKUs. One Spark build for both questions (files, formats), to keep CI short."""
     raw = tmp_path / "raw"
     raw.mkdir()
     for path in SAMPLE_DIR.glob("*.csv"):
-        if path.stem != "events":
-            shutil.copy(path, raw / path.name)
+        shutil.copy(path, raw / path.name)
+    write_every_format(raw)
+    events_csv = raw / "events.csv"
     duckdb.sql(
-        f"copy (select * from read_csv('{sample_file('events')}', header = true, "
-        f"all_varchar = true)) to '{raw / 'events.parquet'}' (format parquet)"
+        f"copy (select * from read_csv('{events_csv}', header = true, all_varchar = true)) "
+        f"to '{raw / 'events.parquet'}' (format parquet)"
     )
+    events_csv.unlink()
     state_dir = spark_build(tmp_path / "state", tmp_path, {"raw_path": str(raw)})
     spark_tables = read_spark_files(spark, state_dir, [("marts", mart) for mart in MARTS])
+    assert spark_tables["abandoned_products_v2"][1], "the SKUs were quarantined"
     for mart in MARTS:
-        assert_same_rows(mart, duckdb_sample[mart], spark_tables[mart])
+        assert_same_rows(mart, with_skus(mart, duckdb_sample[mart]), spark_tables[mart])
 
 
 def test_third_party_files_give_the_same_marts_on_spark(spark, tmp_path):
@@ -463,34 +482,6 @@ def test_analyses_run_on_spark(spark, spark_sample, tmp_path):
     for analysis in analyses:
         rows = spark.sql((folder / analysis.name).read_text()).collect()
         assert rows, f"{analysis.stem} returned no rows on the Spark build"
-
-
-def with_skus(mart: str, table: tuple[list[str], list[tuple]]) -> tuple[list[str], list[tuple]]:
-    """A mart of the clean sample as the same data with SKU product ids publishes it: the SKU
-    in a version 2 (product_id text), null in a version 1 (product_id a whole number)."""
-    columns, rows = table
-    if "product_id" not in columns:
-        return table
-    i = columns.index("product_id")
-    new_id = (lambda v: sku(str(v))) if mart.endswith("_v2") else (lambda v: None)
-    return columns, [(*row[:i], new_id(row[i]), *row[i + 1:]) for row in rows]
-
-
-def test_shop_export_formats_give_the_same_marts_on_spark(duckdb_sample, spark, tmp_path):
-    """The committed sample written as shops export it (tests/export_formats.py, every
-    format at once: `;` and decimal commas, currency markers, epoch times, null tokens,
-    SKU product ids) gives on Spark the marts of the clean sample on DuckDB, the product ids
-    as SKUs (issue 27)."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for path in SAMPLE_DIR.glob("*.csv"):
-        shutil.copy(path, raw / path.name)
-    write_every_format(raw)
-    state_dir = spark_build(tmp_path / "state", tmp_path / "spark", {"raw_path": str(raw)})
-    spark_tables = read_spark_files(spark, state_dir, [("marts", mart) for mart in MARTS])
-    assert spark_tables["abandoned_products_v2"][1], "the SKUs were quarantined"
-    for mart in MARTS:
-        assert_same_rows(mart, with_skus(mart, duckdb_sample[mart]), spark_tables[mart])
 
 
 def test_a_file_not_in_raw_encoding_stops_the_run_on_spark(tmp_path):
