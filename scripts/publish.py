@@ -350,6 +350,13 @@ def audit_build(exit_code: int, target_path: Path, started: float) -> tuple[list
         reasons.append(f"dbt build exited {exit_code}")
     if failed:
         reasons.append(f"{len(failed)} node(s) did not pass:\n  " + "\n  ".join(failed[:20]))
+    out_of_sync = [r["unique_id"] for r in run_results["results"]
+                   if "incremental model are out of sync" in (r.get("message") or "")]
+    if out_of_sync:
+        reasons.append(
+            f"{', '.join(out_of_sync)}: the columns of an incremental model changed since it was "
+            "built (an upgrade of the project, through a macro); rebuild it once with "
+            "make build FULL_REFRESH=1 (docs/raw_data.md, \"Switching the raw data\")")
     if not run_results["results"]:
         reasons.append("the build ran nothing")
     return reasons, run_results

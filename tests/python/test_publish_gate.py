@@ -6,6 +6,7 @@ it off on purpose. The scenarios with real builds are in test_publish.py."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -146,3 +147,24 @@ def test_a_history_var_that_is_not_a_number_is_refused_before_the_build(capsys):
     with pytest.raises(SystemExit):
         publish.main(["--vars", "{history_max_relative_change: lots}"])
     assert "the var history_max_relative_change must be a number" in capsys.readouterr().err
+
+
+def test_an_incremental_model_out_of_sync_is_told_to_rebuild(tmp_path):
+    """An upgrade that changes an incremental model's columns through a macro alone: dbt stops
+    with "schemas ... out of sync" and advice that does not fit this project (change
+    on_schema_change); the publish step names the model and the command that rebuilds it."""
+    node = "model.ecommerce_behavior.int_events_sessionized"
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": [
+        {"unique_id": node, "status": "error", "message": (
+            "Compilation Error in model int_events_sessionized\n  The source and target schemas"
+            " on this incremental model are out of sync!")},
+        {"unique_id": "model.ecommerce_behavior.fct_carts", "status": "success",
+         "message": "OK"},
+    ]}))
+    reasons, _ = publish.audit_build(1, tmp_path, started=0)
+    advice = [r for r in reasons if "make build FULL_REFRESH=1" in r]
+    assert len(advice) == 1 and advice[0].startswith(node), reasons
+    (tmp_path / "run_results.json").write_text(json.dumps({"results": [
+        {"unique_id": node, "status": "error", "message": "Runtime Error: out of memory"}]}))
+    reasons, _ = publish.audit_build(1, tmp_path, started=0)
+    assert not any("FULL_REFRESH" in r for r in reasons), reasons
