@@ -275,6 +275,11 @@ def csv_row_count(path: Path) -> int:
 # --- builds shared by several modules --------------------------------------------------
 
 
+# the thread count of the session's shared builds (the profile's default), which
+# test_determinism reuses as its 4-thread build
+SHARED_BUILD_THREADS = 4
+
+
 @pytest.fixture(scope="session")
 def ecomgen_sample_build(tmp_path_factory) -> Build:
     """The third-party ecomgen sample (commerce only: it has no events file)."""
@@ -282,6 +287,7 @@ def ecomgen_sample_build(tmp_path_factory) -> Build:
         ["build"],
         tmp_path_factory.mktemp("ecomgen_sample"),
         {"raw_path": str(ECOMGEN_SAMPLE_DIR), "enable_events": False},
+        threads=SHARED_BUILD_THREADS,
     )
     assert build.success, "dbt build on the ecomgen sample failed"
     return build
@@ -290,6 +296,6 @@ def ecomgen_sample_build(tmp_path_factory) -> Build:
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Build:
     """The committed sample (data/sample), exactly what `make build` builds."""
-    build = run_dbt(["build"], tmp_path_factory.mktemp("sample"))
+    build = run_dbt(["build"], tmp_path_factory.mktemp("sample"), threads=SHARED_BUILD_THREADS)
     assert build.success, "dbt build on the committed sample failed"
     return build

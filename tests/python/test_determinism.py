@@ -14,7 +14,7 @@ import json
 import duckdb
 import pytest
 
-from conftest import ECOMGEN_SAMPLE_DIR, Build, run_dbt
+from conftest import ECOMGEN_SAMPLE_DIR, SHARED_BUILD_THREADS, Build, run_dbt
 
 THREADS = [1, 2, 4]
 DATASETS = {
@@ -53,11 +53,20 @@ def mart_columns(build: Build) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+# the session's shared build of each data set (conftest), made at SHARED_BUILD_THREADS
+SHARED_BUILDS = {"committed_sample": "sample_build", "ecomgen_sample": "ecomgen_sample_build"}
+
+
 @pytest.fixture(scope="module", params=list(DATASETS))
 def builds(request, tmp_path_factory) -> dict[int, Build]:
+    """Each data set at 1, 2 and 4 threads; the build at SHARED_BUILD_THREADS is the
+    session's shared one (the same command), so it is not built twice."""
     name = request.param
     out = {}
     for threads in THREADS:
+        if threads == SHARED_BUILD_THREADS:
+            out[threads] = request.getfixturevalue(SHARED_BUILDS[name])
+            continue
         build = run_dbt(
             ["build"],
             tmp_path_factory.mktemp(f"{name}_threads_{threads}"),
