@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 # The committed sample (generator output), what a plain `dbt build` reads.
 SAMPLE_DIR = PROJECT_DIR / "data" / "sample"
@@ -92,3 +94,11 @@ def run_dbt_command(
         text=True,
         timeout=timeout,
     )
+
+
+def published_relations() -> list[str]:
+    """The relation names (without schema) of every mart version in the published interface,
+    docs/mart_interface.yml: what a build publishes, counted from the document."""
+    interface = yaml.safe_load((PROJECT_DIR / "docs" / "mart_interface.yml").read_text())
+    return sorted(v["relation"].split(".", 1)[1] for versions in interface.values()
+                  for v in versions)

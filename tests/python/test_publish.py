@@ -32,8 +32,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
-from dbt_invocation import ECOMGEN_SAMPLE_DIR, PROJECT_DIR, SAMPLE_DIR
+from dbt_invocation import ECOMGEN_SAMPLE_DIR, PROJECT_DIR, SAMPLE_DIR, published_relations
 
 from conftest import copy_sample_as_raw_files, csv_row_count, generate_raw
 
@@ -136,14 +135,6 @@ def kill_group(process: subprocess.Popen) -> None:
     process.wait(timeout=60)
 
 
-def interface_relations() -> list[str]:
-    """The relation names (without schema) of every mart version in the published interface,
-    docs/mart_interface.yml: what a publication must hold, counted from the document."""
-    interface = yaml.safe_load((PROJECT_DIR / "docs" / "mart_interface.yml").read_text())
-    return sorted(v["relation"].split(".", 1)[1] for versions in interface.values()
-                  for v in versions)
-
-
 def read_marts(path: Path) -> dict[str, int]:
     """Opens the publication read-only in a new process, as a BI tool would, and
     returns every table's row count (`schema.table`)."""
@@ -170,7 +161,7 @@ def published(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("published")
     code, out, err = run_publish(root)
     assert code == 0, out[-3000:] + err
-    assert f"publish: published {len(interface_relations())} marts" in out, out[-2000:]
+    assert f"publish: published {len(published_relations())} marts" in out, out[-2000:]
     return root
 
 
@@ -186,7 +177,7 @@ def test_publication_holds_exactly_the_built_marts(published, export_manifest):
         for node in build_manifest["nodes"].values()
         if node["resource_type"] == "model" and node["schema"] == "marts"
     )
-    assert marts == interface_relations()
+    assert marts == published_relations()
     assert sorted(read_marts(published / PUBLICATION)) == [f"marts.{m}" for m in marts]
     assert sorted(export_manifest["marts"]) == marts
     for exposure in ("bi_warehouse", "mart_exports"):  # they read every published mart
@@ -359,7 +350,7 @@ def test_failed_test_publishes_nothing(published, tmp_path):
     assert "test.ecommerce_behavior.assert_planted_failure: fail" in err
     assert "The last publication is unchanged and readable" in err
     assert publication_state(root) == before
-    assert len(read_marts(root / PUBLICATION)) == len(interface_relations())
+    assert len(read_marts(root / PUBLICATION)) == len(published_relations())
     # and the metrics refuse the work database of the failed build
     refused = metrics(root, "--version")
     assert refused.returncode == 2
@@ -407,7 +398,7 @@ def test_kill_9_at_any_moment_keeps_the_last_publication(published, tmp_path):
         assert reached(), moment
         kill_group(process)
         assert publication_state(root) == before, f"killed during {moment}"
-        assert len(read_marts(root / PUBLICATION)) == len(interface_relations())
+        assert len(read_marts(root / PUBLICATION)) == len(published_relations())
     code, out, err = run_publish(root)
     assert code == 0, out[-2000:] + err
     assert not any(find() for find in leftovers.values())
@@ -501,7 +492,7 @@ def test_a_second_refresh_stops_or_waits(published, tmp_path):
     assert waiting_code == 0, waiting_out[-2000:] + waiting_err
     # the waiting refresh built only after the first one had published
     assert time.monotonic() - first_done > 5
-    assert len(read_marts(root / PUBLICATION)) == len(interface_relations())
+    assert len(read_marts(root / PUBLICATION)) == len(published_relations())
 
 
 # --- crashes between the steps of the publish step, and links -----------------------

@@ -14,9 +14,9 @@ import json
 
 import duckdb
 import yaml
-from dbt_invocation import PROJECT_DIR
+from dbt_invocation import PROJECT_DIR, published_relations
 
-from test_publish import EXPORTS, PUBLICATION, interface_relations, run_publish
+from test_publish import EXPORTS, PUBLICATION, run_publish
 
 # Another valid value of every rule var (none is its default): longer windows, other
 # thresholds and bins, looser plausibility and gate bounds (the sample still passes the
@@ -86,7 +86,7 @@ def test_a_build_with_every_rule_var_changed_publishes(tmp_path):
     passes and the marts are published, built with those values."""
     code, out, err = run_publish(tmp_path, "--vars", json.dumps(OVERRIDES))
     assert code == 0, out[-3000:] + err[-3000:]
-    assert f"publish: published {len(interface_relations())} marts" in out, out[-2000:]
+    assert f"publish: published {len(published_relations())} marts" in out, out[-2000:]
 
     run_results = json.loads((tmp_path / "target" / "run_results.json").read_text())
     unit_tests = [r for r in run_results["results"] if r["unique_id"].startswith("unit_test.")]

@@ -52,7 +52,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 # tests/: the home of dbt_invocation.py, shared with tests/python
 sys.path.append(str(Path(__file__).resolve().parents[1]))
@@ -62,14 +61,14 @@ from dbt_invocation import (
     SAMPLE_DIR,
     duckdb_env,
     duckdb_path,
+    published_relations,
     run_dbt_command,
     target_path,
 )
 from export_formats import sku, write_every_format
 
 # every published relation of the marts (docs/mart_interface.yml: each version of each mart)
-INTERFACE = yaml.safe_load((PROJECT_DIR / "docs" / "mart_interface.yml").read_text())
-MARTS = sorted(v["relation"].split(".", 1)[1] for versions in INTERFACE.values() for v in versions)
+MARTS = published_relations()
 INCREMENTAL = ("intermediate", "int_events_sessionized")
 CLICKSTREAM_TABLES = [
     INCREMENTAL,
