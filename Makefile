@@ -16,10 +16,12 @@ export DUCKDB_BUILD_PATH ?= warehouse/build/ecommerce_behavior.duckdb
 # two dbt threads per core: a node is partly dbt's own Python work (DECISIONLOG P9)
 export DBT_THREADS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
 
-.PHONY: help venv build test dbt-build lint pytest docs sample bench spark-test spark-cluster-test dashboards bi-test clean
+.PHONY: help venv build check generate test dbt-build lint pytest docs sample bench spark-test spark-cluster-test dashboards bi-test clean
 
 help:
 	@echo "make build   create .venv, build and test the committed sample (or RAW_PATH=DIR), publish the marts"
+	@echo "make check   in seconds, no build: contracts, generated files, docs, layout, lint of changed SQL"
+	@echo "make generate  rewrite the files generated from the yml (mart interface, marts tables, exposures)"
 	@echo "make test    dbt build (models + tests), sqlfluff and ruff lint, pytest"
 	@echo "make docs    dbt docs generate into a static site (site/index.html)"
 	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
@@ -55,6 +57,14 @@ build: venv
 dbt-build: venv
 	@mkdir -p $(dir $(DUCKDB_BUILD_PATH))
 	$(BIN)/dbt build
+
+# The parse-level loop (docs/testing.md): no build, well under a minute.
+check: venv
+	$(BIN)/python scripts/check.py
+
+# The files that restate the yml (scripts/generate.py); `make check` says when they are stale.
+generate: venv
+	$(BIN)/python scripts/generate.py
 
 lint: venv
 	$(BIN)/sqlfluff lint models analyses tests

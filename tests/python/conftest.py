@@ -6,9 +6,10 @@ DuckDB file and returns a `Build` to read the results back; `run_dbt_cli` runs t
 real `dbt` command line, to see exactly what a user sees. Both take their command
 line from tests/dbt_invocation.py (shared with tests/spark). Every build gets its
 own DuckDB file and target folder, so tests never touch the developer's warehouse/
-and can run in any order. Builds used by several modules: the fixtures
-`sample_build` and `ecomgen_sample_build`. `copy_project` copies the project, to
-change it and run the copy; `project_models` lists the models of a manifest.
+and can run in any order. Runs used by several modules: the fixtures
+`parsed_project` and `parsed_manifest` (a parse), `sample_build` and
+`ecomgen_sample_build`. `copy_project` copies the project, to change it and run the
+copy; `project_models` (scripts/mart_interface.py) lists the models of a manifest.
 
 Raw data (a raw_path folder of <table>.csv files): `generate_raw` (the generator,
 scripts/generate_data.py), `copy_sample_as_raw_files` (the committed sample),
@@ -52,6 +53,8 @@ from dbt_invocation import (
     run_dbt_command,
     target_path,
 )
+
+from mart_interface import project_models  # noqa: F401  (a helper of the test modules)
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
 
@@ -171,15 +174,6 @@ def mart_differences(build: Build, other: Build) -> dict[str, str]:
             if not d.identical}
 
 
-def project_models(manifest: dict) -> dict[str, dict]:
-    """unique_id -> node of every model of this project in a parsed manifest."""
-    return {
-        uid: node
-        for uid, node in manifest["nodes"].items()
-        if node["resource_type"] == "model" and node["package_name"] == "ecommerce_behavior"
-    }
-
-
 @dataclass
 class Case(Generic[R]):
     """One data set of a differential test (test_*_marts_reference.py): its raw
@@ -291,6 +285,21 @@ def ecomgen_sample_build(tmp_path_factory) -> Build:
     )
     assert build.success, "dbt build on the ecomgen sample failed"
     return build
+
+
+@pytest.fixture(scope="session")
+def parsed_project(tmp_path_factory) -> Build:
+    """`dbt parse` of the project, once per session: what the parse-level checks read
+    (`make check`)."""
+    build = run_dbt(["parse"], tmp_path_factory.mktemp("parse"))
+    assert build.success, "dbt parse failed"
+    return build
+
+
+@pytest.fixture(scope="session")
+def parsed_manifest(parsed_project) -> dict:
+    """The manifest of parsed_project (read-only: copy it before changing it)."""
+    return json.loads((parsed_project.target_path / "manifest.json").read_text())
 
 
 @pytest.fixture(scope="session")

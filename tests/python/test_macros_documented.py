@@ -9,12 +9,11 @@ are read from the `{% macro name(args) %}` / `{% test name(args) %}` header of i
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from conftest import run_dbt
+pytestmark = pytest.mark.check  # parse-level: run by `make check`
 
 HEADER = re.compile(r"\{%-?\s*(?:macro|test)\s+\w+\s*\((.*?)\)\s*-?%\}", re.DOTALL)
 # quoted strings and bracketed values, so that a default such as ['a', 'b'] adds no comma
@@ -22,13 +21,10 @@ DEFAULT_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}"
 
 
 @pytest.fixture(scope="module")
-def macros(tmp_path_factory) -> dict[str, dict]:
-    build = run_dbt(["parse"], tmp_path_factory.mktemp("macros_documented"))
-    assert build.success, "dbt parse failed"
-    manifest = json.loads((build.target_path / "manifest.json").read_text())
+def macros(parsed_manifest) -> dict[str, dict]:
     return {
         macro["name"]: macro
-        for macro in manifest["macros"].values()
+        for macro in parsed_manifest["macros"].values()
         if macro["package_name"] == "ecommerce_behavior"
     }
 

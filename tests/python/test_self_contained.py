@@ -7,7 +7,11 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.check  # parse-level: run by `make check`
 
 # Written in two pieces so that this file does not match itself.
 OUTSIDE_FOLDER = ".." + "/shared"

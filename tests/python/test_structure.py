@@ -1,24 +1,25 @@
-"""The layout rules of docs/conventions.md, checked on the manifest of a build of the
-committed sample: the graph flows forward (sources -> staging -> intermediate -> marts
--> semantic), a mart reads another mart only when that mart owns a grain, MetricFlow's
-semantic models are defined on marts (or the semantic layer's own models), and a
-description is typed once (a column described the same way twice uses a doc block)."""
+"""The layout rules of docs/conventions.md, checked on the manifest of `dbt parse`: the
+graph flows forward (sources -> staging -> intermediate -> marts -> semantic), a mart
+reads another mart only when that mart owns a grain, MetricFlow's semantic models are
+defined on marts (or the semantic layer's own models), and a description is typed once
+(a column described the same way twice uses a doc block)."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 import pytest
 
 from conftest import project_models
 
+pytestmark = pytest.mark.check  # parse-level: run by `make check`
+
 LAYERS = ("staging", "intermediate", "marts", "semantic")
 
 
 @pytest.fixture(scope="module")
-def manifest(sample_build) -> dict:
-    return json.loads((sample_build.target_path / "manifest.json").read_text())
+def manifest(parsed_manifest) -> dict:
+    return parsed_manifest
 
 
 def layer(node: dict) -> str:
