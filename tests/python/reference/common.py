@@ -7,38 +7,28 @@ timestamp, a duration, money at the project's storage scale, a rate; drop exact
 duplicate rows and keep one row per key.
 
 Like the references, this module never reads a dbt table or project SQL: it is
-written from the documents (docs/raw_data.md, docs/overview.md) only.
+written from the documents (docs/raw_data.md, docs/overview.md) only. The one thing it
+takes from the project is the list of raw columns, the contract of the input
+(macros/raw/raw_contract.sql, read by scripts/raw_contract.py).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-# Contract column order of each raw file (docs/raw_data.md): the "keep" rule for duplicate
-# keys compares the raw values in this order.
-RAW_COLUMNS = {
-    "shopping_carts": ["cart_id", "customer_id", "created_at", "updated_at", "cart_total",
-                       "status"],
-    "cart_items": ["cart_item_id", "cart_id", "product_id", "product_name", "category",
-                   "added_at", "quantity", "unit_price"],
-    "orders": ["order_id", "total_items", "order_date", "customer_id", "email", "order_channel",
-               "is_expedited", "customer_tier", "gross_total", "net_total",
-               "total_discount_amount", "payment_method", "shipping_speed", "shipping_cost",
-               "agent_id", "actual_shipping_cost", "payment_processing_fee",
-               "shipping_address", "billing_address", "clv_bucket", "is_reactivated"],
-    "customers": ["customer_id", "first_name", "last_name", "email", "phone_number",
-                  "signup_date", "gender", "age", "is_guest", "customer_status",
-                  "signup_channel", "loyalty_tier", "initial_loyalty_tier", "email_verified",
-                  "marketing_opt_in", "mailing_address", "billing_address",
-                  "loyalty_enrollment_date", "clv_bucket"],
-    "events": ["event_time", "event_type", "product_id", "category_id", "category_code",
-               "brand", "price", "user_id", "user_session"],
-}
+sys.path.append(str(Path(__file__).resolve().parents[3] / "scripts"))
+from raw_contract import raw_columns  # noqa: E402
+
+# Contract column order of each raw file: the "keep" rule for duplicate keys compares the raw
+# values in this order. Read from the raw contract (scripts/raw_contract.py), the input's
+# specification, not a computation.
+RAW_COLUMNS = raw_columns()
 
 # a decimal number in plain or scientific notation ('nan', 'inf' and friends are not)
 NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
