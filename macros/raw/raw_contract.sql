@@ -6,13 +6,12 @@
     says how staging reads the text (typed_raw_columns): text, id, label,
     integer, money, date, timestamp, boolean; `custom` when the staging model
     reads it itself. Every table but events has a `key`: its key columns
-    (which keep their raw name), each with the check a row fails when that
-    column is blank or unreadable, and `duplicate_key`, the check a row fails
-    when another row with the same key and other values is kept; the names are
-    checks of seeds/reference/dq_checks.csv (select_checked_raw_rows). Which
-    row of a key is kept (key_copy_number, DECISIONLOG D4b): first by the
-    table's `keep_first`, order terms over its typed columns (shopping_carts:
-    the latest updated_at, then the furthest status), then the row with the
+    (which keep their raw name). The checks on the key (a key column blank or
+    unreadable, a duplicate key) are written in the stg_ model's case, in
+    order with its other checks (docs/conventions.md). Which row of a key is
+    kept (key_copy_number, DECISIONLOG D4b): first by the table's
+    `keep_first`, order terms over its typed columns (shopping_carts: the
+    latest updated_at, then the furthest status), then the row with the
     fewest blank values, then the smallest by its raw values. Used to read
     files, to check them before a run, to type them, to check their keys, to
     keep rejected rows' raw values and to audit every table. Extra columns in
@@ -28,18 +27,15 @@
             'email_verified boolean as is_email_verified',
             'marketing_opt_in boolean as is_marketing_opt_in', 'mailing_address text',
             'billing_address text', 'loyalty_enrollment_date date', 'clv_bucket label'],
-            'key': {'customer_id': 'missing_customer_id'},
-            'duplicate_key': 'duplicate_customer_id'},
+            'key': ['customer_id']},
         'product_catalog': {'family': 'commerce', 'staged_as': 'ecom__products', 'columns': [
             'product_id id', 'product_name label', 'category label', 'unit_price money',
             'cost_price money', 'inventory_quantity integer'],
-            'key': {'product_id': 'invalid_product_id'},
-            'duplicate_key': 'duplicate_product_id'},
+            'key': ['product_id']},
         'shopping_carts': {'family': 'commerce', 'staged_as': 'ecom__carts', 'columns': [
             'cart_id text', 'customer_id text', 'created_at timestamp',
             'updated_at timestamp', 'cart_total money', 'status label as status_value'],
-            'key': {'cart_id': 'missing_cart_id'},
-            'duplicate_key': 'duplicate_cart_id',
+            'key': ['cart_id'],
             'keep_first': [
                 'updated_at desc nulls last',
                 rank_in_list('status_value', ['converted', 'abandoned', 'emptied', 'open'])]},
@@ -47,8 +43,7 @@
             'cart_item_id integer', 'cart_id text', 'product_id id',
             'product_name label', 'category label', 'added_at timestamp',
             'quantity integer', 'unit_price money'],
-            'key': {'cart_item_id': 'invalid_cart_item_id'},
-            'duplicate_key': 'duplicate_cart_item_id'},
+            'key': ['cart_item_id']},
         'orders': {'family': 'commerce', 'staged_as': 'ecom__orders', 'columns': [
             'order_id text', 'total_items integer', 'order_date timestamp as ordered_at',
             'customer_id text', 'email text', 'order_channel label', 'is_expedited boolean',
@@ -57,27 +52,23 @@
             'shipping_cost money', 'agent_id text', 'actual_shipping_cost money',
             'payment_processing_fee money', 'shipping_address text', 'billing_address text',
             'clv_bucket label', 'is_reactivated boolean'],
-            'key': {'order_id': 'missing_order_id'},
-            'duplicate_key': 'duplicate_order_id'},
+            'key': ['order_id']},
         'order_items': {'family': 'commerce', 'staged_as': 'ecom__order_items', 'columns': [
             'order_id text', 'product_id id', 'product_name label', 'category label',
             'quantity integer', 'unit_price money', 'discount_amount money',
             'cost_price money'],
-            'key': {'order_id': 'missing_order_id', 'product_id': 'invalid_product_id'},
-            'duplicate_key': 'duplicate_order_line'},
+            'key': ['order_id', 'product_id']},
         'returns': {'family': 'commerce', 'staged_as': 'ecom__returns', 'columns': [
             'return_id text', 'order_id text', 'customer_id text', 'email text',
             'return_date date', 'reason label as return_reason', 'return_type label',
             'refunded_amount money', 'return_channel label', 'agent_id text',
             'refund_method label'],
-            'key': {'return_id': 'missing_return_id'},
-            'duplicate_key': 'duplicate_return_id'},
+            'key': ['return_id']},
         'return_items': {'family': 'commerce', 'staged_as': 'ecom__return_items', 'columns': [
             'return_item_id integer', 'return_id text', 'order_id text', 'product_id id',
             'product_name label', 'category label', 'quantity_returned integer',
             'unit_price money', 'cost_price money', 'refunded_amount money'],
-            'key': {'return_item_id': 'invalid_return_item_id'},
-            'duplicate_key': 'duplicate_return_item_id'},
+            'key': ['return_item_id']},
         'events': {'family': 'events', 'staged_as': 'clickstream__events', 'columns': [
             'event_time custom', 'event_type label', 'product_id id',
             'category_id integer', 'category_code label', 'brand label', 'price money',

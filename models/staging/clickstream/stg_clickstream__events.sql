@@ -13,13 +13,13 @@
     parse, which costs most of the run (DECISIONLOG P9).
 -#}
 
-with source as (
+with raw_rows as (
     {{ select_raw_rows('clickstream', 'events') }}
 ),
 
 {% if is_incremental() -%}
 recent as (
-    select * from source
+    select * from raw_rows
     {%- set timestamp_type = api.Column.translate_type('timestamp') %}
     where not coalesce(
         {{ canonical_utc_timestamp('raw_event_time') }}
@@ -33,16 +33,7 @@ timed as (
     select
         *,
         {{ parse_timestamp('raw_event_time') }} as event_time
-    from {{ 'recent' if is_incremental() else 'source' }}
-),
-
-in_window as (
-    select * from timed
-    {% if is_incremental() -%}
-    where
-        event_time is null
-        or cast(event_time as date) >= {{ incremental_window_start('event_date') }}
-    {%- endif %}
+    from {{ 'recent' if is_incremental() else 'raw_rows' }}
 ),
 
 -- One window finds exact copies and near-duplicates: the events equal, as
@@ -54,8 +45,9 @@ in_window as (
 -- before can be a quarantined row only if it is an exact copy of the kept one
 -- before (the same time) or the current row is quarantined too: both have the
 -- same raw values. One window instead of the two it would take apart
--- (DECISIONLOG E10). In an incremental run the rows of the window only are
--- compared: a copy of an event just before the window start goes unflagged.
+-- (DECISIONLOG E10). In an incremental run only the rows of the window (the
+-- where) are compared: a copy of an event just before the window start goes
+-- unflagged.
 typed as (
     select
         *,
@@ -66,7 +58,12 @@ typed as (
             lag(raw_event_time) over twins is null and raw_event_time is null
         ) as is_exact_copy,
         lag(event_time) over twins as previous_twin_time
-    from in_window
+    from timed
+    {% if is_incremental() -%}
+    where
+        event_time is null
+        or cast(event_time as date) >= {{ incremental_window_start('event_date') }}
+    {% endif -%}
     window twins as (
         partition by
             raw_event_type,
@@ -81,9 +78,10 @@ typed as (
     )
 ),
 
--- the order of the checks is the documented cleaning order (docs/overview.md):
--- exact duplicates, then prices, then the time (its zone first)
 checked as (
+    -- checks in order, the first failed one wins: rows of seeds/reference/dq_checks.csv
+    -- (the documented cleaning order, docs/overview.md: exact duplicates, then
+    -- prices, then the time, its zone first)
     select
         *,
         case

@@ -5,24 +5,49 @@
 {%- set age_text = "nullif(lower(" ~ clean_text('raw_age') ~ "), 'nan')" %}
 {%- set age = parse_integer('raw_age') %}
 
-with checked as (
-    -- dq_reason: exact copies and the key first (raw contract), then these
-    {% call select_checked_raw_rows('ecom', 'customers') %}
-        when {{ is_unreadable('raw_signup_date', 'signup_date') }}
-            then 'invalid_signup_date'
-        when {{ is_unreadable(age_text, age) }}
-            then 'invalid_age'
-        when {{ is_unreadable('raw_is_guest', 'is_guest_value') }}
-            then 'invalid_is_guest'
-        when {{ is_unreadable('raw_email_verified', 'is_email_verified') }}
-            then 'invalid_email_verified'
-        when {{ is_unreadable('raw_marketing_opt_in', 'is_marketing_opt_in') }}
-            then 'invalid_marketing_opt_in'
-        when
-            {{ is_unreadable(
-                'raw_loyalty_enrollment_date', 'loyalty_enrollment_date') }}
-            then 'invalid_loyalty_enrollment_date'
-    {% endcall %}
+with raw_rows as (
+    {{ select_raw_rows('ecom', 'customers') }}
+),
+
+typed as (
+    select
+        *,
+        {{ typed_raw_columns('customers') }},
+        {{ exact_copy_number('customers') }} as exact_copy_number
+    from raw_rows
+),
+
+numbered as (
+    select
+        *,
+        {{ key_copy_number('customers') }} as key_copy_number
+    from typed
+),
+
+checked as (
+    -- checks in order, the first failed one wins: rows of seeds/reference/dq_checks.csv
+    select
+        *,
+        case
+            when exact_copy_number > 1 then 'exact_duplicate'
+            when customer_id is null then 'missing_customer_id'
+            when key_copy_number > 1 then 'duplicate_customer_id'
+            when {{ is_unreadable('raw_signup_date', 'signup_date') }}
+                then 'invalid_signup_date'
+            when {{ is_unreadable(age_text, age) }}
+                then 'invalid_age'
+            when {{ is_unreadable('raw_is_guest', 'is_guest_value') }}
+                then 'invalid_is_guest'
+            when {{ is_unreadable('raw_email_verified', 'is_email_verified') }}
+                then 'invalid_email_verified'
+            when {{ is_unreadable('raw_marketing_opt_in', 'is_marketing_opt_in') }}
+                then 'invalid_marketing_opt_in'
+            when
+                {{ is_unreadable(
+                    'raw_loyalty_enrollment_date', 'loyalty_enrollment_date') }}
+                then 'invalid_loyalty_enrollment_date'
+        end as dq_reason
+    from numbered
 ),
 
 final as (

@@ -1,21 +1,47 @@
 {{ config(materialized='table') }}
 
-with checked as (
-    -- dq_reason: exact copies and the key first (raw contract), then these
-    {% call select_checked_raw_rows('ecom', 'order_items') %}
-        when quantity is null then 'invalid_quantity'
-        when quantity <= 0 then 'non_positive_quantity'
-        when {{ is_implausible('quantity', 'quantity') }}
-            then 'implausible_quantity'
-        when unit_price is null then 'invalid_unit_price'
-        when unit_price < 0 then 'negative_unit_price'
-        when {{ is_implausible('unit_price', 'unit_price') }}
-            then 'implausible_unit_price'
-        when
-            {{ is_unreadable('raw_discount_amount', 'discount_amount') }}
-            or {{ is_unreadable('raw_cost_price', 'cost_price') }}
-            then 'invalid_cost_amount'
-    {% endcall %}
+with raw_rows as (
+    {{ select_raw_rows('ecom', 'order_items') }}
+),
+
+typed as (
+    select
+        *,
+        {{ typed_raw_columns('order_items') }},
+        {{ exact_copy_number('order_items') }} as exact_copy_number
+    from raw_rows
+),
+
+numbered as (
+    select
+        *,
+        {{ key_copy_number('order_items') }} as key_copy_number
+    from typed
+),
+
+checked as (
+    -- checks in order, the first failed one wins: rows of seeds/reference/dq_checks.csv
+    select
+        *,
+        case
+            when exact_copy_number > 1 then 'exact_duplicate'
+            when order_id is null then 'missing_order_id'
+            when product_id is null then 'invalid_product_id'
+            when key_copy_number > 1 then 'duplicate_order_line'
+            when quantity is null then 'invalid_quantity'
+            when quantity <= 0 then 'non_positive_quantity'
+            when {{ is_implausible('quantity', 'quantity') }}
+                then 'implausible_quantity'
+            when unit_price is null then 'invalid_unit_price'
+            when unit_price < 0 then 'negative_unit_price'
+            when {{ is_implausible('unit_price', 'unit_price') }}
+                then 'implausible_unit_price'
+            when
+                {{ is_unreadable('raw_discount_amount', 'discount_amount') }}
+                or {{ is_unreadable('raw_cost_price', 'cost_price') }}
+                then 'invalid_cost_amount'
+        end as dq_reason
+    from numbered
 ),
 
 final as (
