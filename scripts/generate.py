@@ -11,11 +11,17 @@ What is generated, from the manifest of `dbt parse`:
   mart's grain (its `meta.one_row_per`), versions and columns.
 - the mart lists of the exposures that read every published mart (models/exposures.yml:
   bi_warehouse, mart_exports).
+- the `check_order` column of seeds/reference/dq_checks.csv: a quarantine check's place is
+  its place in the `case ... end as dq_reason` of its table's stg_ model (the one place of
+  that order), then the checks against other tables (valid_ models) in the seed's order; the
+  flags are numbered from 101 and the knock-on effects from 201, in the seed's order.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import re
@@ -32,11 +38,15 @@ from mart_interface import (
     marts,
     published_interface,
 )
+from raw_contract import raw_contract
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 INTERFACE = Path("docs/mart_interface.yml")
 OVERVIEW = Path("docs/overview.md")
 EXPOSURES = Path("models/exposures.yml")
+DQ_CHECKS = Path("seeds/reference/dq_checks.csv")
+# where each action's check_order starts (flags and whole-data flags share the 100s)
+FIRST_ORDER = {"quarantine": 1, "flag": 101, "whole_data_flag": 101, "knock_on": 201}
 # the exposures that read every published mart
 EVERY_MART_EXPOSURES = ("bi_warehouse", "mart_exports")
 # the marts tables of docs/overview.md: a heading and the marts folders it lists
@@ -222,12 +232,80 @@ def generate_exposures(current: str, manifest: dict) -> str:
     return text
 
 
+# --- seeds/reference/dq_checks.csv -------------------------------------------------------
+
+
+def case_checks(sql: str) -> list[str]:
+    """The checks of a stg_ model's `dq_reason`, in order: each `then '<check>'` of its
+    `checked` CTE, up to `end as dq_reason` (none when the model has no such CTE)."""
+    before_end, found, _ = sql.partition("end as dq_reason")
+    start = before_end.rfind("checked as (")
+    if not found or start < 0:
+        return []
+    return re.findall(r"then\s+'(\w+)'", before_end[start:])
+
+
+def model_code(manifest: dict, name: str) -> str:
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["name"] == name:
+            return node["raw_code"]
+    return ""
+
+
+def check_orders(rows: list[dict], manifest: dict) -> dict[tuple[str, str], int]:
+    """(source_table, check_name) -> its check_order (see the module's docstring). Raises
+    OutOfDate when a model's check has no row or a quarantine row is in no model."""
+    contract = raw_contract()
+    orders = {}
+    for table in dict.fromkeys(row["source_table"] for row in rows):
+        staged_as = contract[table]["staged_as"]
+        in_case = case_checks(model_code(manifest, f"stg_{staged_as}"))
+        table_rows = [row for row in rows if row["source_table"] == table]
+        quarantine = [row["check_name"] for row in table_rows if row["action"] == "quarantine"]
+        missing = [check for check in in_case if check not in quarantine]
+        if missing:
+            raise OutOfDate(
+                f"stg_{staged_as} checks {', '.join(missing)}, which {DQ_CHECKS} does not list: "
+                f"add a row (source_table {table}, action quarantine) for each"
+            )
+        others = [check for check in quarantine if check not in in_case]
+        elsewhere = model_code(manifest, f"valid_{staged_as}") + model_code(
+            manifest, f"quarantine_{staged_as}")
+        unknown = [check for check in others if f"'{check}'" not in elsewhere]
+        if unknown:
+            raise OutOfDate(
+                f"{DQ_CHECKS} lists {', '.join(unknown)} for {table}, which neither "
+                f"stg_{staged_as} nor valid_/quarantine_{staged_as} checks: remove the row, "
+                "or write the check"
+            )
+        for position, check in enumerate(in_case + others):
+            orders[(table, check)] = FIRST_ORDER["quarantine"] + position
+        for action in ("flag", "knock_on"):
+            same_start = [row for row in table_rows if row["action"] != "quarantine"
+                          and FIRST_ORDER[row["action"]] == FIRST_ORDER[action]]
+            for position, row in enumerate(same_start):
+                orders[(table, row["check_name"])] = FIRST_ORDER[action] + position
+    return orders
+
+
+def generate_check_order(current: str, manifest: dict) -> str:
+    rows = list(csv.DictReader(io.StringIO(current)))
+    orders = check_orders(rows, manifest)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "check_order": orders[(row["source_table"], row["check_name"])]})
+    return out.getvalue()
+
+
 # --- main ------------------------------------------------------------------------------
 
 GENERATED: list[tuple[Path, Callable[[str, dict], str]]] = [
     (INTERFACE, generate_interface),
     (OVERVIEW, generate_overview),
     (EXPOSURES, generate_exposures),
+    (DQ_CHECKS, generate_check_order),
 ]
 
 

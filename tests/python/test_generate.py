@@ -1,11 +1,13 @@
 """scripts/generate.py: the files that restate the marts (docs/mart_interface.yml, the
-marts tables of docs/overview.md, the every-mart exposures) are what the manifest says,
-and a new mart, a new column or a breaking change reaches them as the rule says. The
-changes are made to a copy of the parsed manifest and written to a copy of the files."""
+marts tables of docs/overview.md, the every-mart exposures) and the order of the checks
+(seeds/reference/dq_checks.csv) are what the manifest says, and a new mart, a new column,
+a breaking change or a new check reaches them as the rule says. The changes are made to a
+copy of the parsed manifest and written to a copy of the files."""
 
 from __future__ import annotations
 
 import copy
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -14,7 +16,7 @@ import pytest
 import yaml
 
 from conftest import PROJECT_DIR
-from generate import GENERATED, OutOfDate, main, stale_files
+from generate import EXPOSURES, GENERATED, INTERFACE, OVERVIEW, OutOfDate, main, stale_files
 
 pytestmark = pytest.mark.check  # parse-level: run by `make check`
 
@@ -53,7 +55,7 @@ def test_the_generated_files_are_up_to_date(parsed_manifest):
 def test_a_new_mart_reaches_every_generated_file(manifest, files):
     add_mart(manifest, "cart_kpis_weekly", like=CART_KPIS, one_row_per="week")
 
-    assert stale_files(manifest, write=True, project=files) == [path for path, _ in GENERATED]
+    assert stale_files(manifest, write=True, project=files) == [INTERFACE, OVERVIEW, EXPOSURES]
 
     interface = yaml.safe_load((files / "docs/mart_interface.yml").read_text())
     assert interface["cart_kpis_weekly"] == [{
@@ -123,3 +125,63 @@ def test_check_mode_names_the_stale_files_and_the_command(manifest, tmp_path, ca
     assert "docs/mart_interface.yml, docs/overview.md, models/exposures.yml" in message
     assert "Run `make generate`" in message
     assert {path: (PROJECT_DIR / path).read_text() for path, _ in GENERATED} == before
+
+
+# --- the order of the data-quality checks ----------------------------------------------
+
+STG_CARTS = "model.ecommerce_behavior.stg_ecom__carts"
+NEGATIVE_TOTAL = "            when cart_total < 0 then 'negative_cart_total'\n"
+HUGE_TOTAL = "            when cart_total > 99999 then 'huge_cart_total'\n"
+
+
+def check_orders_of(files: Path, table: str) -> dict[str, int]:
+    with (files / "seeds/reference/dq_checks.csv").open() as f:
+        return {row["check_name"]: int(row["check_order"]) for row in csv.DictReader(f)
+                if row["source_table"] == table}
+
+
+def test_a_new_check_takes_its_place_in_the_case(manifest, files):
+    """A check written before the last one of stg_ecom__carts's case, and its seed row
+    added at the end of the file: the seed's order follows the case; the flags keep theirs."""
+    node = manifest["nodes"][STG_CARTS]
+    assert NEGATIVE_TOTAL in node["raw_code"]
+    node["raw_code"] = node["raw_code"].replace(
+        NEGATIVE_TOTAL, HUGE_TOTAL + NEGATIVE_TOTAL)
+    before = check_orders_of(files, "shopping_carts")
+    with (files / "seeds/reference/dq_checks.csv").open("a") as f:
+        f.write("shopping_carts,0,huge_cart_total,quarantine,,A huge total.,cart_total\n")
+
+    assert stale_files(manifest, write=True, project=files) == [Path(
+        "seeds/reference/dq_checks.csv")]
+
+    after = check_orders_of(files, "shopping_carts")
+    assert after["huge_cart_total"] == before["negative_cart_total"]
+    assert after["negative_cart_total"] == before["negative_cart_total"] + 1
+    assert {check: order for check, order in after.items() if order > 100} == {
+        check: order for check, order in before.items() if order > 100}
+
+
+def test_a_check_without_its_seed_row_is_named(manifest, files):
+    node = manifest["nodes"][STG_CARTS]
+    node["raw_code"] = node["raw_code"].replace(
+        NEGATIVE_TOTAL, NEGATIVE_TOTAL + HUGE_TOTAL)
+
+    with pytest.raises(OutOfDate) as refused:
+        stale_files(manifest, write=True, project=files)
+
+    assert str(refused.value) == (
+        "stg_ecom__carts checks huge_cart_total, which seeds/reference/dq_checks.csv does not "
+        "list: add a row (source_table shopping_carts, action quarantine) for each"
+    )
+
+
+def test_a_seed_row_of_no_check_is_named(manifest, files):
+    with (files / "seeds/reference/dq_checks.csv").open("a") as f:
+        f.write("cart_items,0,forgotten_check,quarantine,,Never written.,cart_id\n")
+
+    with pytest.raises(OutOfDate) as refused:
+        stale_files(manifest, write=True, project=files)
+
+    assert str(refused.value).startswith(
+        "seeds/reference/dq_checks.csv lists forgotten_check for cart_items, which neither "
+        "stg_ecom__cart_items nor valid_/quarantine_ecom__cart_items checks")
