@@ -60,6 +60,7 @@ dbt-build: venv
 
 # The parse-level loop (docs/testing.md): no build, well under a minute.
 check: venv
+	@mkdir -p $(dir $(DUCKDB_BUILD_PATH))  # sqlfluff's dbt templater opens the work database
 	$(BIN)/python scripts/check.py
 
 # The files that restate the yml (scripts/generate.py); `make check` says when they are stale.
