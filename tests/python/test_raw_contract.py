@@ -6,6 +6,8 @@ names every check of seeds/reference/dq_checks.csv."""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from conftest import PROJECT_DIR
