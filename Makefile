@@ -71,8 +71,11 @@ lint: venv
 	$(BIN)/sqlfluff lint models analyses tests
 	$(BIN)/ruff check scripts tests
 
+# pytest on every core: each worker takes whole test files (their module fixtures are built
+# once), the slowest files first (tests/python/conftest.py); PYTEST_WORKERS=0 runs in-process.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 pytest: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: dbt-build lint pytest
 

@@ -107,14 +107,22 @@ def run_dbt(
     dbt_vars: dict | None = None,
     threads: int | None = None,
     project_dir: Path = PROJECT_DIR,
+    unit_tests: bool = False,
 ) -> Build:
     """Run `dbt <args>` in-process with dbtRunner against a fresh DuckDB file
     (with `threads`, dbt runs that many models at once; default: the profile's;
-    `project_dir`: another copy of the project)."""
+    `project_dir`: another copy of the project).
+
+    A `build` leaves out dbt's unit tests unless `unit_tests` is set: they mock every
+    input, so they give the same result on any data set, and they run in `make test`'s
+    dbt build (and with other vars in test_rule_overrides); here they would only repeat
+    it, at a third of each build's time. Data tests always run."""
     from dbt.cli.main import dbtRunner
 
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ.update(duckdb_env(workdir))
+    if args[:1] == ["build"] and not unit_tests and "unit_test" not in args:
+        args = [*args, "--exclude-resource-type", "unit_test"]
     cli = dbt_args(args, workdir, dbt_vars, project_dir)
     if threads is not None:
         cli += ["--threads", str(threads)]
@@ -305,6 +313,37 @@ def parsed_manifest(parsed_project) -> dict:
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Build:
     """The committed sample (data/sample), exactly what `make build` builds."""
-    build = run_dbt(["build"], tmp_path_factory.mktemp("sample"), threads=SHARED_BUILD_THREADS)
+    build = run_dbt(["build"], tmp_path_factory.mktemp("sample"), threads=SHARED_BUILD_THREADS,
+                    unit_tests=True)
     assert build.success, "dbt build on the committed sample failed"
     return build
+
+
+# --- scheduling ---------------------------------------------------------------------------
+
+# The test files that take longest (several minutes each: many builds and publications),
+# slowest first. `make pytest` hands whole files to its workers in collection order, so
+# starting these first keeps one long file from running alone at the end. Only the order
+# changes; every test runs.
+SLOWEST_FILES = [
+    "test_publish.py",
+    "test_foundation.py",
+    "test_incremental.py",
+    "test_cart_marts_reference.py",
+    "test_real_exports.py",
+    "test_determinism.py",
+    "test_generator_builds.py",
+    "test_bench.py",
+    "test_customer_marts_reference.py",
+    "test_hostile_arguments.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Collect SLOWEST_FILES first (in that order), then the others as found."""
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return SLOWEST_FILES.index(name) if name in SLOWEST_FILES else len(SLOWEST_FILES)
+
+    items.sort(key=rank)  # stable: the tests of a file keep their order
