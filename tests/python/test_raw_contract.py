@@ -1,12 +1,9 @@
 """The raw columns are written once, in the raw contract (macros/raw/raw_contract.sql,
 read in Python by scripts/raw_contract.py). What restates them agrees with it, column for
 column and in order: the generator's output (scripts/shopgen/schema.py), the sources'
-yml, and the column tables of docs/raw_data.md (any order there). docs/raw_data.md also
-names every check of seeds/reference/dq_checks.csv."""
+yml, and the column tables of docs/raw_data.md (any order there)."""
 
 from __future__ import annotations
-
-import csv
 
 import pytest
 
@@ -77,16 +74,6 @@ def test_docs_raw_data_lists_the_contract_columns():
     problems = differences(documented_columns(RAW_DATA_DOC.read_text()), "docs/raw_data.md",
                            in_order=False)
     assert not problems, "\n".join(problems)
-
-
-def test_docs_raw_data_names_every_check():
-    """Each check of seeds/reference/dq_checks.csv is named (`<check>`) in docs/raw_data.md,
-    where a reader looks up what happens to a value."""
-    text = RAW_DATA_DOC.read_text()
-    with (PROJECT_DIR / "seeds" / "reference" / "dq_checks.csv").open() as f:
-        checks = {(row["source_table"], row["check_name"]) for row in csv.DictReader(f)}
-    missing = sorted(f"{table}.{check}" for table, check in checks if f"`{check}`" not in text)
-    assert not missing, f"checks docs/raw_data.md does not name: {missing}"
 
 
 def test_a_column_out_of_place_is_named():
