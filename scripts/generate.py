@@ -257,6 +257,12 @@ def check_orders(rows: list[dict], manifest: dict) -> dict[tuple[str, str], int]
     OutOfDate when a model's check has no row or a quarantine row is in no model."""
     contract = raw_contract()
     orders = {}
+    for line, row in enumerate(rows, start=2):
+        if row["source_table"] not in contract or row["action"] not in FIRST_ORDER:
+            raise OutOfDate(
+                f"{DQ_CHECKS} line {line} ({row['check_name']}): source_table must be a raw "
+                f"table ({', '.join(contract)}) and action one of {', '.join(FIRST_ORDER)}"
+            )
     for table in dict.fromkeys(row["source_table"] for row in rows):
         staged_as = contract[table]["staged_as"]
         in_case = case_checks(model_code(manifest, f"stg_{staged_as}"))
