@@ -13,8 +13,9 @@ export DBT_PROJECT_DIR := $(CURDIR)
 # the publication BI reads, and the work database dbt builds into (docs/publishing.md)
 export DUCKDB_PATH ?= warehouse/ecommerce_behavior.duckdb
 export DUCKDB_BUILD_PATH ?= warehouse/build/ecommerce_behavior.duckdb
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 # two dbt threads per core: a node is partly dbt's own Python work (DECISIONLOG P9)
-export DBT_THREADS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
+export DBT_THREADS ?= $(shell echo $$(( $(NPROC) * 2 )))
 
 .PHONY: help venv build check generate test dbt-build lint pytest docs sample bench spark-test spark-cluster-test dashboards bi-test clean
 
@@ -67,13 +68,14 @@ check: venv
 generate: venv
 	$(BIN)/python scripts/generate.py
 
+# sqlfluff on every core: each process templates and lints its share of the files
 lint: venv
-	$(BIN)/sqlfluff lint models analyses tests
+	$(BIN)/sqlfluff lint --processes $(NPROC) models analyses tests
 	$(BIN)/ruff check scripts tests
 
 # pytest on every core: each worker takes whole test files (their module fixtures are built
 # once), the slowest files first (tests/python/conftest.py); PYTEST_WORKERS=0 runs in-process.
-PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_WORKERS ?= $(NPROC)
 pytest: venv
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 

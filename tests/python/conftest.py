@@ -2,8 +2,9 @@
 a helper in a test module.
 
 Running dbt: `run_dbt` builds the project in-process (dbtRunner) into a throw-away
-DuckDB file and returns a `Build` to read the results back; `run_dbt_cli` runs the
-real `dbt` command line, to see exactly what a user sees. Both take their command
+DuckDB file and returns a `Build` to read the results and the printed output back,
+parsing the project once per process for the same files and vars; `run_dbt_cli`
+runs the real `dbt` command line, as a process. Both take their command
 line from tests/dbt_invocation.py (shared with tests/spark). Every build gets its
 own DuckDB file and target folder, so tests never touch the developer's warehouse/
 and can run in any order. Runs used by several modules: the fixtures
@@ -24,6 +25,7 @@ Two builds that must publish the same marts: `mart_differences`.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -37,6 +39,7 @@ from typing import Generic, TypeVar
 import duckdb
 import pandas as pd
 import pytest
+from dbt_common.events.functions import capture_stdout_logs, stop_capture_stdout_logs
 
 from reference.common import RAW_COLUMNS
 
@@ -80,12 +83,15 @@ R = TypeVar("R")
 
 @dataclass
 class Build:
-    """A finished dbt build: its DuckDB file, target folder and result."""
+    """A finished dbt run: its DuckDB file, target folder, result and console output."""
 
     db_path: Path
     target_path: Path
     success: bool
     result: object
+    # what the `dbt` command line prints for the same run: dbt's console log, its
+    # error messages, and the stack trace of an error that is not dbt's own (`run_dbt`)
+    output: str = ""
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.db_path), read_only=True) as con:
@@ -116,7 +122,12 @@ def run_dbt(
     A `build` leaves out dbt's unit tests unless `unit_tests` is set: they mock every
     input, so they give the same result on any data set, and they run in `make test`'s
     dbt build (and with other vars in test_rule_overrides); here they would only repeat
-    it, at a third of each build's time. Data tests always run."""
+    it, at a third of each build's time. Data tests always run.
+
+    dbt parses the project once per process for each parse_key (its files and vars) and
+    skips parsing on the runs after (parsed_manifest_for). The Build's `output` is what
+    the `dbt` command line prints for the same run (dbt's console log, captured), so a
+    test of a message reads it there; run_dbt_cli is for what only a process shows."""
     from dbt.cli.main import dbtRunner
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -126,11 +137,70 @@ def run_dbt(
     cli = dbt_args(args, workdir, dbt_vars, project_dir)
     if threads is not None:
         cli += ["--threads", str(threads)]
+    reuse_parse = args[:1] != ["parse"]
+    manifest = parsed_manifest_for(project_dir, dbt_vars, workdir) if reuse_parse else None
+    console = io.StringIO()
+    capture_stdout_logs(console)
     try:
-        result = dbtRunner().invoke(cli)
+        result = dbtRunner(manifest=manifest).invoke(cli)
     finally:
+        stop_capture_stdout_logs()
         release_duckdb()
-    return Build(duckdb_path(workdir), target_path(workdir), bool(result.success), result)
+    return Build(duckdb_path(workdir), target_path(workdir), bool(result.success), result,
+                 console.getvalue())
+
+
+# folders of tests/ that hold no dbt file (Python, raw data): not part of a parse
+TEST_CODE = {("tests", "python"), ("tests", "spark"), ("tests", "data"), ("tests", "bi")}
+
+# The parsed projects of this process (msgpack, as dbt's partial parsing stores it), by parse_key.
+_PARSED: dict[tuple, bytes] = {}
+
+
+def parse_key(project_dir: Path, dbt_vars: dict | None) -> tuple:
+    """What a parse of the project depends on: the project's folder and the size and time
+    of each of its dbt files, and every var but `raw_path`, which only chooses between the
+    sources' defaults (models/staging/*/_*__sources.yml) by being set or not; the folder
+    itself is read when the models run, never while parsing."""
+    dbt_vars = dict(dbt_vars or {})
+    raw_path_set = dbt_vars.pop("raw_path", None) is not None
+    files = []
+    for top in ("models", "macros", "tests", "seeds", "analyses"):
+        for path in sorted((project_dir / top).rglob("*")):
+            if path.is_file() and path.relative_to(project_dir).parts[:2] not in TEST_CODE:
+                stat = path.stat()
+                files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    for name in ("dbt_project.yml", "profiles.yml"):
+        stat = (project_dir / name).stat()
+        files.append((name, stat.st_size, stat.st_mtime_ns))
+    return str(project_dir), tuple(files), json.dumps(dbt_vars, sort_keys=True), raw_path_set
+
+
+def parsed_manifest_for(project_dir: Path, dbt_vars: dict | None, workdir: Path):
+    """A fresh copy of the parsed project for a run with `dbt_vars` (`dbt parse` in
+    `workdir` the first time this process sees its parse_key), with its manifest.json
+    and semantic_manifest.json written to the run's target folder as a parse would.
+
+    dbt then skips parsing, about a third of a build on the test data; every test still
+    builds from scratch into its own database. The same parse is reused only for the
+    same project files and vars (parse_key), so a run never sees a stale project."""
+    # the round trip of dbt's partial parsing (Manifest's pickle and deepcopy lose fields)
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import (
+        extended_mashumaro_encoder,
+        extended_mashumuro_decoder,
+        write_manifest,
+    )
+
+    key = parse_key(project_dir, dbt_vars)
+    if key not in _PARSED:
+        parse = run_dbt(["parse"], workdir, dbt_vars, project_dir=project_dir)
+        if not parse.success:
+            return None  # the run parses and stops as the command line would (a bad var)
+        _PARSED[key] = parse.result.result.to_msgpack(extended_mashumaro_encoder)
+    manifest = Manifest.from_msgpack(_PARSED[key], decoder=extended_mashumuro_decoder)
+    write_manifest(manifest, str(target_path(workdir)))
+    return manifest
 
 
 def release_duckdb() -> None:

@@ -45,7 +45,6 @@ from conftest import (
     copy_sample_as_raw_files,
     mart_differences,
     run_dbt,
-    run_dbt_cli,
 )
 
 
@@ -207,11 +206,11 @@ def whole_totals(tmp_path_factory) -> Path:
 
 
 def test_a_number_that_reads_two_ways_stops_the_run_with_a_message(whole_totals, tmp_path):
-    result = run_dbt_cli(["build", "--select", "+stg_ecom__carts", "--exclude-resource-type",
-                          "unit_test"], tmp_path,
-                         {"raw_path": str(whole_totals), "enable_events": False})
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
+    result = run_dbt(["build", "--select", "+stg_ecom__carts", "--exclude-resource-type",
+                      "unit_test"], tmp_path,
+                     {"raw_path": str(whole_totals), "enable_events": False})
+    output = result.output
+    assert not result.success
     assert "column cart_total of" in output
     assert "shopping_carts.csv" in output
     assert "'1,234'" in output

@@ -20,15 +20,12 @@ from conftest import (
     COMMERCE_TABLES,
     ECOMGEN_SAMPLE_DIR,
     SAMPLE_DIR,
-    Build,
     append_rows,
     copy_sample_as_raw_files,
     csv_row_count,
-    duckdb_path,
     first_row,
     run_dbt,
     run_dbt_cli,
-    target_path,
 )
 
 VALID_MODEL = {
@@ -282,6 +279,11 @@ def test_missing_events_file_names_the_file_and_the_switch(tmp_path):
     assert result.returncode != 0
     assert "events.csv" in output and "enable_events: false" in output
     assert "Traceback" not in output
+    # the other tests of stops read run_dbt's output: it holds the command line's message
+    in_process = run_dbt(["build"], tmp_path / "run_in_process", {"raw_path": str(raw)})
+    assert not in_process.success
+    message = [line for line in output.splitlines() if "enable_events: false" in line]
+    assert message and all(line.split("  ", 1)[-1] in in_process.output for line in message)
     # the same folder builds once the switch is given
     result = run_dbt_cli(
         ["build", "--select", "+valid_ecom__carts", "--indirect-selection", "cautious"],
@@ -299,9 +301,9 @@ def test_missing_column_names_the_file_and_the_column(tmp_path):
         read_options=pacsv.ReadOptions(column_names=None),
     )
     pacsv.write_csv(table.drop_columns(["status"]), raw / "shopping_carts.csv")
-    result = run_dbt_cli(["build"], tmp_path / "run", {"raw_path": str(raw)})
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
+    result = run_dbt(["build"], tmp_path / "run", {"raw_path": str(raw)})
+    output = result.output
+    assert not result.success
     assert "shopping_carts.csv lacks column(s) status" in output
     assert "Traceback" not in output
 
@@ -371,12 +373,10 @@ def test_docs_generate_works_on_an_empty_warehouse(tmp_path):
 
 
 def cli_build(raw, workdir, **dbt_vars):
-    """`dbt build` on the raw folder `raw` with the real command line: its output
-    and the Build to read the warehouse back."""
-    result = run_dbt_cli(["build"], workdir, {"raw_path": str(raw), **dbt_vars})
-    output = result.stdout + result.stderr
-    build = Build(duckdb_path(workdir), target_path(workdir), result.returncode == 0, result)
-    return output, build
+    """`dbt build` on the raw folder `raw`: what the command line prints (`run_dbt`'s
+    output, the same text) and the Build to read the warehouse back."""
+    build = run_dbt(["build"], workdir, {"raw_path": str(raw), **dbt_vars})
+    return build.output, build
 
 
 def build_with_empty_file(tmp_path, table):
@@ -528,10 +528,10 @@ def test_a_file_that_looks_like_part_of_a_table_stops_the_build(tmp_path, extra)
     (raw / extra).parent.mkdir(parents=True, exist_ok=True)
     (raw / extra).write_text("anything\n")
     table = "shopping_carts" if "shopping_carts" in extra else "events"
-    result = run_dbt_cli(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
-                         {"raw_path": str(raw)})
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
+    result = run_dbt(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
+                     {"raw_path": str(raw)})
+    output = result.output
+    assert not result.success
     assert f"file {raw}/{extra} looks like part of the {table} table" in output, output[-2000:]
     assert "merge the files into it, or move this one out of raw_path" in output
 
@@ -542,10 +542,10 @@ def test_a_file_the_build_does_not_read_is_named_in_a_warning(tmp_path):
     (raw / "notes").mkdir()
     (raw / "notes" / "prices.xlsx").write_bytes(b"PK")
     (raw / ".DS_Store").write_bytes(b"\0")  # hidden: left out
-    result = run_dbt_cli(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
-                         {"raw_path": str(raw)})
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-2000:]
+    result = run_dbt(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
+                     {"raw_path": str(raw)})
+    output = result.output
+    assert result.success, output[-2000:]
     assert (f"raw_path '{raw}' holds files the build does not read: {raw}/README.md, "
             f"{raw}/notes/prices.xlsx (") in output
     assert ".DS_Store" not in output

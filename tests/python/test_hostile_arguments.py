@@ -16,12 +16,9 @@ import pytest
 
 from conftest import (
     PROJECT_DIR,
-    Build,
     copy_sample_as_raw_files,
     csv_row_count,
-    duckdb_path,
-    run_dbt_cli,
-    target_path,
+    run_dbt,
 )
 
 # Each would run a command, or end a quoted string, if it were pasted into a shell or SQL
@@ -110,11 +107,10 @@ def test_sql_in_a_folder_name_is_read_as_a_name(tmp_path, sample_build):
     raw = copy_sample_as_raw_files(tmp_path / SQL_IN_A_NAME)
     written = [PROJECT_DIR / "pwned_by_a_folder_name.csv", tmp_path / "pwned_by_a_folder_name.csv"]
     try:
-        result = run_dbt_cli(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
-                             {"raw_path": str(raw)})
-        assert result.returncode == 0, result.stdout[-3000:]
+        build = run_dbt(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
+                        {"raw_path": str(raw)})
+        assert build.success, build.output[-3000:]
         assert not [path for path in written if path.exists()], "SQL in the folder name ran"
-        build = Build(duckdb_path(tmp_path / "run"), target_path(tmp_path / "run"), True, result)
         staged = "select count(*), count(distinct customer_id) from staging.stg_ecom__customers"
         assert build.query(staged) == sample_build.query(staged)
         assert build.query(staged)[0][0] > 0
@@ -126,9 +122,9 @@ def test_sql_in_a_folder_name_is_read_as_a_name(tmp_path, sample_build):
 @pytest.mark.parametrize("name", ["shop[1]", "shop*", "shop?", "shop{a,b}"])
 def test_a_folder_name_with_a_wildcard_is_refused_with_a_message(tmp_path, name):
     raw = copy_sample_as_raw_files(tmp_path / name)
-    result = run_dbt_cli(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
-                         {"raw_path": str(raw)})
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
+    result = run_dbt(["build", "--select", "stg_ecom__customers"], tmp_path / "run",
+                     {"raw_path": str(raw)})
+    output = result.output
+    assert not result.success
     assert f"raw_path '{raw}' holds" in output and "wildcards" in output, output[-2000:]
     assert "Traceback" not in output

@@ -24,7 +24,6 @@ from conftest import (
     generate_raw,
     read_raw_text,
     run_dbt,
-    run_dbt_cli,
     write_raw,
 )
 
@@ -188,12 +187,12 @@ def test_another_raw_path_rebuilds_the_incremental_models_from_scratch(event_fil
                          messiness="none", days=30)
     incremental_dir = tmp_path / "incremental"
     assert run_dbt(["build"], incremental_dir, events_only(raw_a)).success
-    again = run_dbt_cli(["build"], incremental_dir, events_only(raw_a))
-    assert again.returncode == 0 and "raw inputs changed" not in again.stdout
-    switched = run_dbt_cli(["build"], incremental_dir, events_only(other))
-    assert switched.returncode == 0, switched.stdout[-3000:]
+    again = run_dbt(["build"], incremental_dir, events_only(raw_a))
+    assert again.success and "raw inputs changed" not in again.output
+    switched = run_dbt(["build"], incremental_dir, events_only(other))
+    assert switched.success, switched.output[-3000:]
     assert (f'stg_clickstream__events: the raw inputs changed since it was last built '
-            f'(raw_path "{raw_a}" -> "{other}")') in switched.stdout
+            f'(raw_path "{raw_a}" -> "{other}")') in switched.output
     fresh = run_dbt(["build"], tmp_path / "fresh", events_only(other))
     assert fresh.success
     switched_db = duckdb_path(incremental_dir)
@@ -213,9 +212,9 @@ def test_an_events_file_replaced_by_a_shorter_one_stops_with_what_to_do(event_fi
     day = final["event_time"].str.slice(0, 10)
     shorter = final[day >= sorted(day.unique())[-5]]
     write_events(shorter, raw)
-    stopped = run_dbt_cli(["build"], incremental_dir, events_only(raw))
-    output = stopped.stdout + stopped.stderr
-    assert stopped.returncode != 0
+    stopped = run_dbt(["build"], incremental_dir, events_only(raw))
+    output = stopped.output
+    assert not stopped.success
     assert f"file {raw}/events.csv holds {len(shorter)} rows, fewer than the " in output
     assert "the raw file must keep its full history" in output and "FULL_REFRESH=1" in output
     refreshed = run_dbt(["build", "--full-refresh"], incremental_dir, events_only(raw))
