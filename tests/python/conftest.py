@@ -17,6 +17,9 @@ scripts/generate_data.py), `copy_sample_as_raw_files` (the committed sample),
 `write_raw` (a hand-made table), `append_rows` and `first_row` (edit a copied
 file), `read_raw_text` (a table as text) and `csv_row_count`.
 
+Publications (scripts/publish.py run as a process, read back as BI tools read them):
+publishing.py, and the module fixtures `published` and `ecomgen_work`.
+
 Differential tests (test_*_marts_reference.py): `Case`, one data set with its build
 and its pandas reference (reference/; comparison helpers in reference/compare.py).
 Two builds that must publish the same marts: `mart_differences`.
@@ -53,11 +56,13 @@ from dbt_invocation import (
     dbt_args,
     duckdb_env,
     duckdb_path,
+    published_relations,
     run_dbt_command,
     target_path,
 )
 
 from mart_interface import project_models  # noqa: F401  (a helper of the test modules)
+from publishing import copy_publication, publish_env, run_publish
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
 
@@ -389,6 +394,39 @@ def sample_build(tmp_path_factory) -> Build:
     return build
 
 
+# --- publications (tests/python/publishing.py) ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """One publication of the committed sample (`make build`), in its own folder (a
+    module's tests copy it before changing it)."""
+    root = tmp_path_factory.mktemp("published")
+    code, out, err = run_publish(root)
+    assert code == 0, out[-3000:] + err
+    assert f"publish: published {len(published_relations())} marts" in out, out[-2000:]
+    return root
+
+
+@pytest.fixture(scope="module")
+def ecomgen_work(published, tmp_path_factory) -> Path:
+    """A folder with the sample's publication in place and, in its work database, a
+    passed build of another data set (the ecomgen sample, commerce only: fewer marts),
+    not yet published."""
+    root = tmp_path_factory.mktemp("ecomgen_work")
+    copy_publication(published, root)
+    (root / "build").mkdir()
+    dbt_vars = {"raw_path": str(ECOMGEN_SAMPLE_DIR), "enable_events": False,
+                "freshness_warn_after_days": None}
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(PROJECT_DIR),
+         "--vars", json.dumps(dbt_vars)],
+        cwd=PROJECT_DIR, env=publish_env(root), capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    return root
+
+
 # --- scheduling ---------------------------------------------------------------------------
 
 # The test files that take longest (several minutes each: many builds and publications),
@@ -398,6 +436,7 @@ def sample_build(tmp_path_factory) -> Build:
 SLOWEST_FILES = [
     "test_publish.py",
     "test_foundation.py",
+    "test_publish_refusals.py",
     "test_incremental.py",
     "test_cart_marts_reference.py",
     "test_real_exports.py",

@@ -1,7 +1,7 @@
 """The history check of the publish gate (scripts/publish_gate.py) at its boundaries, on
 hand-made marts (no dbt): the relative tolerance and its absolute floor, the lookback of
 each family, new and vanished days, no publication in place; and the arguments that turn
-it off on purpose. The scenarios with real builds are in test_publish.py."""
+it off on purpose. The scenarios with real builds are in test_publish_refusals.py."""
 
 from __future__ import annotations
 

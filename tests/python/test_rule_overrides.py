@@ -16,7 +16,7 @@ import duckdb
 import yaml
 from dbt_invocation import PROJECT_DIR, published_relations
 
-from test_publish import EXPORTS, PUBLICATION, run_publish
+from publishing import EXPORTS, PUBLICATION, run_publish
 
 # Another valid value of every rule var (none is its default): longer windows, other
 # thresholds and bins, looser plausibility and gate bounds (the sample still passes the
