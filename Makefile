@@ -74,10 +74,12 @@ lint: venv
 	$(BIN)/ruff check scripts tests
 
 # pytest on every core: each worker takes whole test files (their module fixtures are built
-# once), the slowest files first (tests/python/conftest.py); PYTEST_WORKERS=0 runs in-process.
+# once), the slowest files first (tests/python/conftest.py; --no-loadscope-reorder keeps
+# that order, xdist would sort files by their number of tests); PYTEST_WORKERS=0 runs
+# in-process.
 PYTEST_WORKERS ?= $(NPROC)
 pytest: venv
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: dbt-build lint pytest
 
