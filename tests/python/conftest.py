@@ -430,21 +430,24 @@ def ecomgen_work(published, tmp_path_factory) -> Path:
 # --- scheduling ---------------------------------------------------------------------------
 
 # The test files that take longest (several minutes each: many builds and publications),
-# slowest first. `make pytest` hands whole files to its workers in collection order, so
+# slowest first. `make pytest` hands whole files to its workers in collection order
+# (`--no-loadscope-reorder`: xdist would sort them by their number of tests), so
 # starting these first keeps one long file from running alone at the end. Only the order
 # changes; every test runs.
 SLOWEST_FILES = [
     "test_publish.py",
-    "test_foundation.py",
     "test_publish_refusals.py",
-    "test_incremental.py",
-    "test_cart_marts_reference.py",
+    "test_foundation.py",
+    "test_bench.py",
     "test_real_exports.py",
+    "test_incremental.py",
     "test_determinism.py",
     "test_generator_builds.py",
-    "test_bench.py",
     "test_customer_marts_reference.py",
     "test_hostile_arguments.py",
+    "test_cart_marts_reference.py",
+    "test_rule_overrides.py",
+    "test_funnel_marts_reference.py",
 ]
 
 
