@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ECOMGEN_SAMPLE_DIR, SAMPLE_DIR, parse_key, run_dbt
+from conftest import ECOMGEN_SAMPLE_DIR, PROJECT_DIR, SAMPLE_DIR, parse_key, run_dbt
 
 # fields that differ between any two parses of the same project
 VOLATILE = {"created_at", "generated_at", "invocation_id", "invocation_started_at"}
@@ -40,7 +40,7 @@ def test_the_key_keeps_apart_what_changes_the_parse(tmp_path):
     events_on = parsed(tmp_path, "on", {"raw_path": str(SAMPLE_DIR)})
     events_off = parsed(tmp_path, "off", {"raw_path": str(SAMPLE_DIR), "enable_events": False})
     assert events_on["nodes"].keys() != events_off["nodes"].keys()
-    project = SAMPLE_DIR.parents[1]
+    project = PROJECT_DIR
     assert parse_key(project, {"raw_path": "a"}) == parse_key(project, {"raw_path": "b"})
     assert parse_key(project, {"raw_path": "a"}) != parse_key(project, {"raw_path": "a",
                                                                         "enable_events": False})
