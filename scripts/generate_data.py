@@ -11,9 +11,13 @@ column a STRING, blanks are NULL, same text as the CSV).
 Usage::
 
     python scripts/generate_data.py --out DIR --customers N --events N --seed S \
-        --messiness none|light|heavy [--format csv|parquet] [--start-date YYYY-MM-DD] [--days D]
+        --messiness none|light|heavy [--format csv|parquet] [--start-date YYYY-MM-DD] [--days D] \
+        [--daily-files]
 
-or ``generate(out_dir, customers, events, seed, messiness, fmt, start_date, days)`` from Python.
+or ``generate(out_dir, customers, events, seed, messiness, fmt, start_date, days, daily_files)``
+from Python. With ``--daily-files`` the events are written as one file per day,
+``DIR/events/<YYYY-MM-DD>.csv`` (or ``.parquet``), the way trackers and exports deliver them
+(a table delivered as a folder of files, ``docs/raw_data.md``); the rows are the same.
 
 This file is the command-line entry point; the generator itself is the package
 ``scripts/shopgen/`` (its ``__init__.py`` lists the modules, one per step of a run).

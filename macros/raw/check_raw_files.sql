@@ -2,17 +2,20 @@
     Runs once before every dbt command (on-run-start), before
     create_raw_relations. Checks that each raw table of an enabled family can be
     read: from files (raw_path, or the committed sample), a folder that exists
-    holding exactly one file <table>.csv, .csv.gz, .csv.zst or .parquet
-    (raw_file_extensions), readable in the encoding of the var raw_encoding,
-    with every contract column; in warehouse mode, the source table with every
-    contract column. All problems are reported together in one message that
-    says what to do. A file with a header and no rows is no problem (its tables
-    build empty, the audit says 0 read), but it is named in a warning.
+    holding either exactly one file <table>.csv, .csv.gz, .csv.zst or .parquet
+    (raw_file_extensions) or a folder <table>/ of such files (any names, any
+    number; DuckDB), each readable in the encoding of the var raw_encoding,
+    not empty (0 bytes), with every contract column; in warehouse mode, the
+    source table with every contract column. All problems are reported
+    together in one message that says what to do. A file with a header and no
+    rows is no problem (it adds no row, the audit says so), but it is named in
+    a warning. Then records what it read from each file (record_raw_file_loads).
 -#}
 {% macro check_raw_files() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set problems = [] -%}
     {%- set empty_files = [] -%}
+    {%- set loads = [] -%}
     {%- set folders = {} -%}
     {%- set switches = {'commerce': 'enable_commerce', 'events': 'enable_events'} -%}
     {%- set encodings = raw_encodings() -%}
@@ -33,45 +36,66 @@
             {%- if folder_problem -%}{%- do problems.append(folder_problem) -%}{%- endif -%}
         {%- endif -%}
         {%- if folder is not none and not folders[folder] -%}
-            {%- set files = list_raw_files(table_name) -%}
-            {%- if files | length == 0 -%}
+            {%- set problems_before = problems | length -%}
+            {%- set single = list_raw_files(table_name) -%}
+            {%- set in_folder = list_raw_folder_files(table_name) -%}
+            {%- set table_folder = raw_table_folder(table_name) ~ '/' -%}
+            {%- if single and in_folder -%}
+                {%- do problems.append(
+                    single | join(' and ') ~ " and the folder " ~ table_folder ~ " both hold the "
+                    ~ table_name ~ " table in raw_path '" ~ folder ~ "': a table is one file or one"
+                    ~ " folder of files; keep only one of them (docs/raw_data.md).") -%}
+            {%- elif not single and not in_folder -%}
                 {%- set compressed = raw_file_extensions() | reject('in', ['csv', 'parquet']) | list -%}
                 {%- do problems.append(
                     "no file " ~ table_name ~ ".csv or " ~ table_name ~ ".parquet in raw_path '"
                     ~ folder ~ "'"
                     ~ (" (nor " ~ table_name ~ "." ~ compressed | join(' or ' ~ table_name ~ '.') ~ ")"
                         if compressed else "")
+                    ~ (", nor a folder " ~ table_name ~ "/ of such files" if raw_table_folders_read() else "")
                     ~ ": add it, " ~ switch_hint ~ ".") -%}
-            {%- elif files | length > 1 -%}
+            {%- elif single | length > 1 -%}
                 {%- do problems.append(
-                    ("both " if files | length == 2 else "")
-                    ~ files[:-1] | join(', ') ~ " and " ~ files[-1] ~ " are forms of the "
+                    ("both " if single | length == 2 else "")
+                    ~ single[:-1] | join(', ') ~ " and " ~ single[-1] ~ " are forms of the "
                     ~ table_name ~ " table in raw_path '" ~ folder ~ "': a table is one file"
-                    ~ " directly in raw_path; keep only one of them.") -%}
+                    ~ " directly in raw_path (or one folder of files); keep only one of them.") -%}
             {%- else -%}
-                {%- set scan = raw_file_scan(files[0]) -%}
-                {%- if scan['bad_line'] is not none -%}
-                    {%- do problems.append(
-                        "file " ~ files[0] ~ " is not " ~ var('raw_encoding') ~ ": line "
-                        ~ scan['bad_line'] ~ " (the header is line 1) is the first that cannot be read as "
-                        ~ var('raw_encoding') ~ ". Set the var raw_encoding to the encoding of the raw"
-                        ~ " files (--vars '{raw_encoding: latin-1}'), or convert the file to "
-                        ~ var('raw_encoding') ~ ".") -%}
-                {%- else -%}
-                    {%- set missing = missing_columns(raw_column_names(table_name), raw_file_columns(files[0])) -%}
-                    {%- if missing -%}
+                {%- set readable = [] -%}
+                {%- for file in single or in_folder -%}
+                    {%- if is_raw_file_name(file) -%}
+                        {%- do readable.append(file) -%}
+                    {%- else -%}
                         {%- do problems.append(
-                            "file " ~ files[0] ~ " lacks column(s) " ~ missing | join(', ')
-                            ~ ". The " ~ table_name ~ " table needs the columns "
-                            ~ raw_column_names(table_name) | join(', ')
-                            ~ " (docs/raw_data.md); add the missing ones to the header (values may be empty).") -%}
-                    {%- elif scan['rows'] == 0 -%}
-                        {%- do empty_files.append(files[0]) -%}
+                            "file " ~ file ~ " in the folder " ~ table_folder ~ " of the " ~ table_name
+                            ~ " table is not " ~ raw_file_forms_label() ~ ": every file there is read as"
+                            ~ " part of the table; convert it to one of those forms, or move it out of"
+                            ~ " the folder.") -%}
                     {%- endif -%}
-                    {%- if table_name == 'events' and not missing -%}
-                        {%- set shrunk = raw_history_shrink_problem(files[0], scan['rows']) -%}
-                        {%- if shrunk -%}{%- do problems.append(shrunk) -%}{%- endif -%}
+                {%- endfor -%}
+                {%- set sizes = raw_file_sizes(readable) -%}
+                {%- set csv_files = [] -%}
+                {%- set parquet_files = [] -%}
+                {%- for file in readable if sizes[file] > 0 -%}
+                    {%- do (parquet_files if file.endswith('.parquet') else csv_files).append(file) -%}
+                {%- endfor -%}
+                {%- set delimiters = raw_csv_delimiters(csv_files) -%}
+                {%- set table_rows = namespace(count=0) -%}
+                {%- set scans = raw_files_scan(csv_files + parquet_files, delimiters) -%}
+                {%- for file in readable -%}
+                    {%- set file_loads = raw_file_check(file, table_name, sizes[file], scans.get(file), problems, empty_files) -%}
+                    {%- if file_loads is not none -%}
+                        {%- set table_rows.count = table_rows.count + file_loads['rows_read'] -%}
+                        {%- do file_loads.update({
+                            'source_table': table_name,
+                            'raw_file': file[folder.rstrip('/') | length + 1:]}) -%}
+                        {%- do loads.append(file_loads) -%}
                     {%- endif -%}
+                {%- endfor -%}
+                {%- if table_name == 'events' and problems | length == problems_before -%}
+                    {%- set shrunk = raw_history_shrink_problem(raw_file_path(table_name), table_rows.count) -%}
+                    {%- if shrunk -%}{%- do problems.append(shrunk) -%}{%- endif -%}
+                    {%- do problems.extend(raw_events_delivery_problems(readable, folder)) -%}
                 {%- endif -%}
             {%- endif -%}
         {%- elif folder is none and raw_family_enabled(family) and var(family ~ '_source_schema', none) is not none -%}
@@ -98,17 +122,22 @@
     {%- for folder, folder_problem in folders.items() if not folder_problem -%}
         {%- set unread = unread_raw_files(folder) -%}
         {%- for file in unread['table_parts'] -%}
+            {%- set part_of = unread['table_parts'][file] -%}
             {%- do problems.append(
-                "file " ~ file ~ " looks like part of the " ~ unread['table_parts'][file]
-                ~ " table, but a table is one file " ~ unread['table_parts'][file]
-                ~ ".csv (or .csv.gz, .parquet) directly in raw_path: merge the files into it,"
-                ~ " or move this one out of raw_path '" ~ folder ~ "' (docs/raw_data.md).") -%}
+                "file " ~ file ~ " looks like part of the " ~ part_of ~ " table, but a table is"
+                ~ " one file " ~ part_of ~ ".csv (or .csv.gz, .parquet) directly in raw_path"
+                ~ (", or the files of the folder " ~ part_of ~ "/" if raw_table_folders_read() else "")
+                ~ ": merge the files into it"
+                ~ (", put them all in " ~ folder.rstrip('/') ~ "/" ~ part_of ~ "/" if raw_table_folders_read() else "")
+                ~ ", or move this one out of raw_path '" ~ folder ~ "' (docs/raw_data.md).") -%}
         {%- endfor -%}
         {%- if unread['others'] -%}
             {%- do exceptions.warn(
                 "raw_path '" ~ folder ~ "' holds files the build does not read: "
                 ~ unread['others'] | join(', ') ~ " (a raw table is <table>.csv, .csv.gz or"
-                ~ " .parquet directly in raw_path; docs/raw_data.md).") -%}
+                ~ " .parquet directly in raw_path"
+                ~ (", or a folder <table>/ of such files" if raw_table_folders_read() else "")
+                ~ "; docs/raw_data.md).") -%}
         {%- endif -%}
     {%- endfor -%}
     {%- for file in empty_files -%}
@@ -117,7 +146,95 @@
             ~ " (data_quality_audit reports 0 read).") -%}
     {%- endfor -%}
     {%- do raise_problems("Raw data check failed", problems) -%}
+    {%- do record_raw_file_loads(loads) -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{#-
+    Checks one raw file of a table (`size`: its bytes; `scan`: what
+    raw_files_scan read from it, none for an empty file) and returns what was read
+    from it, {'file_format', 'file_bytes', 'rows_read'}, or none when it cannot
+    be read; each problem goes to `problems`, a file with a header and no rows
+    to `empty_files`.
+-#}
+{% macro raw_file_check(file, table_name, size, scan, problems, empty_files) %}
+    {%- if size == 0 -%}
+        {%- do problems.append(
+            "file " ~ file ~ " is empty (0 bytes, not even the header line): deliver it again, or"
+            ~ " remove it if it has no rows (a file with only the header line is read as no rows).") -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if scan['bad_line'] is not none -%}
+        {%- do problems.append(
+            "file " ~ file ~ " is not " ~ var('raw_encoding') ~ ": line "
+            ~ scan['bad_line'] ~ " (the header is line 1) is the first that cannot be read as "
+            ~ var('raw_encoding') ~ ". Set the var raw_encoding to the encoding of the raw"
+            ~ " files (--vars '{raw_encoding: latin-1}'), or convert the file to "
+            ~ var('raw_encoding') ~ ".") -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set missing = missing_columns(raw_column_names(table_name), scan['columns']) -%}
+    {%- if missing -%}
+        {%- do problems.append(
+            "file " ~ file ~ " lacks column(s) " ~ missing | join(', ')
+            ~ ". The " ~ table_name ~ " table needs the columns "
+            ~ raw_column_names(table_name) | join(', ')
+            ~ " (docs/raw_data.md); add the missing ones to the header (values may be empty).") -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if scan['rows'] == 0 -%}
+        {%- do empty_files.append(file) -%}
+    {%- endif -%}
+    {%- set form = [] -%}
+    {%- for extension in raw_file_extensions() if file.endswith('.' ~ extension) -%}
+        {%- do form.append(extension) -%}
+    {%- endfor -%}
+    {#- no extension ends another, so exactly one matches -#}
+    {{ return({'file_format': form[0], 'file_bytes': size, 'rows_read': scan['rows']}) }}
+{% endmacro %}
+
+
+{#- The raw file forms, for a message: `.csv, .csv.gz, .csv.zst or .parquet`. -#}
+{% macro raw_file_forms_label() %}
+    {%- set forms = [] -%}
+    {%- for extension in raw_file_extensions() -%}
+        {%- do forms.append('.' ~ extension) -%}
+    {%- endfor -%}
+    {{ return(forms[:-1] | join(', ') ~ ' or ' ~ forms[-1]) }}
+{% endmacro %}
+
+
+{#-
+    Records what the check read (on-run-start), as the relation
+    raw.raw_file_loads that the mart data_quality_raw_files reads: one row per raw
+    file, with its table, its path relative to the raw folder, its form, its
+    bytes and its data rows. No row in warehouse mode.
+-#}
+{% macro record_raw_file_loads(loads) %}
+    {%- set relation = api.Relation.create(
+        database=target.get('database'), schema='raw', identifier='raw_file_loads') -%}
+    {%- do adapter.create_schema(api.Relation.create(database=relation.database, schema=relation.schema)) -%}
+    {%- set columns = "cast(source_table as " ~ dbt.type_string() ~ ") as source_table, "
+        ~ "cast(raw_file as " ~ dbt.type_string() ~ ") as raw_file, "
+        ~ "cast(file_format as " ~ dbt.type_string() ~ ") as file_format, "
+        ~ "cast(file_bytes as " ~ dbt.type_bigint() ~ ") as file_bytes, "
+        ~ "cast(rows_read as " ~ dbt.type_bigint() ~ ") as rows_read" -%}
+    {%- set rows = [] -%}
+    {%- for load in loads -%}
+        {%- do rows.append("(" ~ sql_text_literal(load['source_table']) ~ ", "
+            ~ sql_text_literal(load['raw_file']) ~ ", " ~ sql_text_literal(load['file_format'])
+            ~ ", " ~ load['file_bytes'] ~ ", " ~ load['rows_read'] ~ ")") -%}
+    {%- endfor -%}
+    {%- set values = rows | join(', ') if rows
+        else "(cast(null as " ~ dbt.type_string() ~ "), '', '', 0, 0)" -%}
+    {#- a statement without a result (over a Spark Thrift server run_query fails on one) -#}
+    {%- call statement('record_raw_file_loads', fetch_result=False, auto_begin=False) -%}
+        create or replace view {{ relation }} as
+        select {{ columns }}
+        from (values {{ values }}) as loads (source_table, raw_file, file_format, file_bytes, rows_read)
+        {{- '' if rows else ' where source_table is not null' }}
+    {%- endcall -%}
 {% endmacro %}
 
 
@@ -173,12 +290,15 @@
     {{ return('') }}
 {% endmacro %}
 
-{#- DuckDB's glob lists files only: a folder with no file looks like one that does not exist. -#}
+{#-
+    DuckDB's glob lists files only: a folder with no file (in it or in its
+    subfolders, such as the folders of tables) looks like one that does not exist.
+-#}
 {% macro duckdb__raw_folder_problem(folder) %}
     {%- set query -%}
         select
             (select count(*) from glob({{ sql_text_literal(folder) }})) as as_file,
-            (select count(*) from glob({{ sql_text_literal(folder.rstrip('/') ~ '/*') }})) as inside
+            (select count(*) from glob({{ sql_text_literal(folder.rstrip('/') ~ '/**') }})) as inside
     {%- endset -%}
     {%- set found = run_query(query).rows[0] -%}
     {%- if found[0] > 0 -%}
@@ -191,58 +311,127 @@
 
 
 {#-
-    Reads a raw file once, through: {'rows': its data rows, 'bad_line': the
-    first line (the header is line 1) that cannot be read in the encoding of the
-    var raw_encoding, or none}. A parquet file has no encoding and its row count
-    is in its metadata.
+    Reads each of the raw files `paths` of one table once (`delimiters`: the
+    csv files' delimiters, raw_csv_delimiters), through: {path: {'rows': its
+    data rows, 'bad_line': the first line (the header is line 1) that cannot be
+    read in the encoding of the var raw_encoding, or none, 'columns': its
+    column names, lower-cased}}. A parquet file has no encoding; its row count
+    and columns are in its metadata.
 -#}
-{% macro raw_file_scan(path) %}
-    {{ return(adapter.dispatch('raw_file_scan', 'ecommerce_behavior')(path)) }}
+{% macro raw_files_scan(paths, delimiters) %}
+    {{ return(adapter.dispatch('raw_files_scan', 'ecommerce_behavior')(paths, delimiters)) }}
 {% endmacro %}
 
-{% macro default__raw_file_scan(path) %}
-    {{ not_supported_on_adapter('raw_file_scan') }}
+{#- One file at a time, with the engine's raw_file_scan and raw_file_columns. -#}
+{% macro default__raw_files_scan(paths, delimiters) %}
+    {%- set scans = {} -%}
+    {%- for path in paths -%}
+        {%- set scan = raw_file_scan(path, delimiters.get(path)) -%}
+        {%- do scan.update({'columns': raw_file_columns(path, delimiters.get(path))}) -%}
+        {%- do scans.update({path: scan}) -%}
+    {%- endfor -%}
+    {{ return(scans) }}
 {% endmacro %}
 
 {#-
-    DuckDB: the csv reader's store_rejects keeps the lines it cannot read (with
-    their line number) instead of stopping, so the check can name the first one.
-    Every column is read (the whole row, `raw_row`): DuckDB checks the encoding
-    of the columns a query uses only.
+    DuckDB reads the csv files that share a delimiter and a header line
+    together (a folder of daily files is one read), each row with its file
+    (filename): the csv reader's store_rejects keeps the lines it cannot read,
+    with their file and line number, instead of stopping, so the check can name
+    the first one. Every column is read (the whole row, `raw_row`): DuckDB
+    checks the encoding of the columns a query uses only. The parquet files'
+    rows and columns come from their metadata, in one query each.
 -#}
-{% macro duckdb__raw_file_scan(path) %}
-    {%- if path.endswith('.parquet') -%}
-        {%- set rows = run_query("select count(*) from " ~ duckdb_raw_file_reader(path)).rows[0][0] -%}
-        {{ return({'rows': rows, 'bad_line': none}) }}
+{% macro duckdb__raw_files_scan(paths, delimiters) %}
+    {%- set scans = {} -%}
+    {%- set parquet_literals = [] -%}
+    {%- set csv_paths = [] -%}
+    {%- for path in paths -%}
+        {%- if path.endswith('.parquet') -%}
+            {%- do parquet_literals.append(sql_text_literal(path)) -%}
+        {%- else -%}
+            {%- do csv_paths.append(path) -%}
+        {%- endif -%}
+        {%- do scans.update({path: {'rows': 0, 'bad_line': none, 'columns': []}}) -%}
+    {%- endfor -%}
+    {%- if parquet_literals -%}
+        {%- set parquet_files = '[' ~ parquet_literals | join(', ') ~ ']' -%}
+        {%- for row in run_query("select file_name, num_rows from parquet_file_metadata(" ~ parquet_files ~ ")").rows -%}
+            {%- do scans[row[0]].update({'rows': row[1]}) -%}
+        {%- endfor -%}
+        {#- the root element of each file's schema has no type -#}
+        {%- for row in run_query("select file_name, lower(name) from parquet_schema(" ~ parquet_files
+            ~ ") where type is not null").rows -%}
+            {%- do scans[row[0]]['columns'].append(row[1]) -%}
+        {%- endfor -%}
     {%- endif -%}
-    {%- do run_query("drop table if exists temp.raw_check_rejects") -%}
-    {%- do run_query("drop table if exists temp.raw_check_scans") -%}
-    {%- set counted = run_query(
-        "select count(*) filter (where raw_row is not null) from "
-        ~ duckdb_raw_file_reader(path, "store_rejects = true, rejects_table = 'raw_check_rejects', "
-            ~ "rejects_scan = 'raw_check_scans'")
-        ~ " as raw_row") -%}
-    {%- set rejected = run_query(
-        "select count(*), min(case when error_type = 'INVALID ENCODING' then line end)"
-        ~ " from temp.raw_check_rejects").rows[0] -%}
-    {%- do run_query("drop table if exists temp.raw_check_rejects") -%}
-    {%- do run_query("drop table if exists temp.raw_check_scans") -%}
-    {{ return({'rows': counted.rows[0][0] + rejected[0], 'bad_line': rejected[1]}) }}
+    {%- set headers = raw_files_first_lines(csv_paths) -%}
+    {%- set groups = {} -%}
+    {%- for path in csv_paths -%}
+        {%- do groups.setdefault((delimiters[path], headers[path]), []).append(path) -%}
+    {%- endfor -%}
+    {%- for key in groups | sort -%}
+        {%- set files = groups[key] -%}
+        {%- set reader = duckdb_raw_file_reader(files if files | length > 1 else files[0],
+            "filename = true, store_rejects = true, rejects_table = 'raw_check_rejects',"
+            ~ " rejects_scan = 'raw_check_scans'", key[0], false) -%}
+        {%- for row in run_query(
+            "drop table if exists temp.raw_check_rejects; drop table if exists temp.raw_check_scans;"
+            ~ " select filename, count(*) filter (where raw_row is not null) from " ~ reader
+            ~ " as raw_row group by filename").rows -%}
+            {%- do scans[row[0]].update({'rows': row[1]}) -%}
+        {%- endfor -%}
+        {%- for row in run_query(
+            "select scans.file_path, count(*),"
+            ~ " min(case when rejects.error_type = 'INVALID ENCODING' then rejects.line end)"
+            ~ " from temp.raw_check_rejects as rejects inner join temp.raw_check_scans as scans"
+            ~ " on rejects.scan_id = scans.scan_id and rejects.file_id = scans.file_id"
+            ~ " group by scans.file_path").rows -%}
+            {%- do scans[row[0]].update({'rows': scans[row[0]]['rows'] + row[1], 'bad_line': row[2]}) -%}
+        {%- endfor -%}
+        {#-
+            the files of a group share their header line, hence their columns: one
+            readable file is described (DuckDB's sniffer stops on a line it cannot
+            decode; a file with one is refused before its columns matter)
+        -#}
+        {%- set readable = [] -%}
+        {%- for file in files if scans[file]['bad_line'] is none -%}
+            {%- do readable.append(file) -%}
+        {%- endfor -%}
+        {%- if readable -%}
+            {%- set columns = run_query('describe select * from '
+                ~ duckdb_raw_file_reader(readable[0], '', key[0])).columns[0].values() | map('lower') | list -%}
+            {%- for file in files -%}
+                {%- do scans[file].update({'columns': columns}) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(scans) }}
 {% endmacro %}
 
 
-{#- Lower-cased column names of a raw file. -#}
-{% macro raw_file_columns(path) %}
-    {{ return(adapter.dispatch('raw_file_columns', 'ecommerce_behavior')(path)) }}
+{#-
+    Reads one raw file, through: {'rows': its data rows, 'bad_line': the first
+    line (the header is line 1) that cannot be read in the encoding of the var
+    raw_encoding, or none}. For engines that read files one at a time
+    (default__raw_files_scan).
+-#}
+{% macro raw_file_scan(path, delimiter=none) %}
+    {{ return(adapter.dispatch('raw_file_scan', 'ecommerce_behavior')(path, delimiter)) }}
 {% endmacro %}
 
-{% macro default__raw_file_columns(path) %}
+{% macro default__raw_file_scan(path, delimiter=none) %}
+    {{ not_supported_on_adapter('raw_file_scan') }}
+{% endmacro %}
+
+
+{#- Lower-cased column names of a raw file (default__raw_files_scan). -#}
+{% macro raw_file_columns(path, delimiter=none) %}
+    {{ return(adapter.dispatch('raw_file_columns', 'ecommerce_behavior')(path, delimiter)) }}
+{% endmacro %}
+
+{% macro default__raw_file_columns(path, delimiter=none) %}
     {{ not_supported_on_adapter('raw_file_columns') }}
-{% endmacro %}
-
-{% macro duckdb__raw_file_columns(path) %}
-    {%- set described = run_query('describe select * from ' ~ duckdb_raw_file_reader(path)) -%}
-    {{ return(described.columns[0].values() | map('lower') | list) }}
 {% endmacro %}
 
 
@@ -253,7 +442,8 @@
 
 
 {#-
-    The files of a raw folder (and its subfolders) that the build does not read:
+    The files of a raw folder (and its subfolders) that the build does not read,
+    apart from those in a table's folder (`events/...`: check_raw_files reads them all):
     {'table_parts': {file: table} for those named like part of a table
     (`events2.csv`, `events-2019-Nov.csv`, `sub/events.csv`: a name that starts with
     a table's name and ends with a raw file extension), 'others': the rest}. Hidden
@@ -281,7 +471,7 @@
         {%- endfor -%}
     {%- endfor -%}
     {%- set unread = {'table_parts': {}, 'others': []} -%}
-    {%- for file in listed if file not in read -%}
+    {%- for file in listed if file not in read and file[base | length + 1:].split('/')[0] not in tables -%}
         {%- set relative = file[base | length + 1:] -%}
         {%- set name = relative.split('/')[-1] | lower -%}
         {%- set hidden = [] -%}
@@ -310,25 +500,108 @@
 
 
 {#-
-    Why the events file cannot be read incrementally, or '' when it can: earlier
-    runs read more rows from before the incremental window than the file now holds
-    in all (it was replaced by a shorter one). Checked when the events' staging
-    table exists, will be built incrementally (no --full-refresh, same raw inputs)
-    and the file has every column.
+    Is the events' staging table there, to be built incrementally by this run (no
+    --full-refresh, the same raw inputs)? Its relation if so, none otherwise.
 -#}
-{% macro raw_history_shrink_problem(path, raw_rows) %}
-    {%- if flags.FULL_REFRESH -%}{{ return('') }}{%- endif -%}
+{% macro incremental_events_relation() %}
+    {%- if flags.FULL_REFRESH -%}{{ return(none) }}{%- endif -%}
     {%- set relation = adapter.get_relation(
         database=target.get('database'), schema='staging', identifier='stg_clickstream__events') -%}
     {%- if relation is none
         or recorded_raw_inputs('stg_clickstream__events') not in [none, raw_inputs_signature()] -%}
-        {{ return('') }}
+        {{ return(none) }}
     {%- endif -%}
+    {{ return(relation) }}
+{% endmacro %}
+
+
+{#-
+    Why the events files `files` (in the raw folder `folder`) cannot be read by
+    this incremental run, as a list of problems (empty when they can, or when
+    the run is not incremental), from what the last run read
+    (raw.raw_file_loads, written by record_raw_file_loads):
+    - a file the last run read is gone: its rows are still in the tables;
+    - a file that is new since the last run holds events of a day before the
+      incremental window (latest built day - events_lookback_days), which an
+      incremental run does not reach.
+    A file that changed in place is not told apart here (its rows may have
+    grown, as a month's file does); whatever it adds before the window makes
+    the test assert_raw_files_add_up_to_the_audit fail.
+-#}
+{% macro raw_events_delivery_problems(files, folder) %}
+    {{ return(adapter.dispatch('raw_events_delivery_problems', 'ecommerce_behavior')(files, folder)) }}
+{% endmacro %}
+
+{#- engines that read a table from one file only (Spark): a file is not new or gone there -#}
+{% macro default__raw_events_delivery_problems(files, folder) %}
+    {{ return([]) }}
+{% endmacro %}
+
+{% macro duckdb__raw_events_delivery_problems(files, folder) %}
+    {%- set relation = incremental_events_relation() -%}
+    {%- set loads = adapter.get_relation(
+        database=target.get('database'), schema='raw', identifier='raw_file_loads') -%}
+    {%- if relation is none or loads is none -%}{{ return([]) }}{%- endif -%}
+    {%- set earlier = run_query("select raw_file from " ~ loads ~ " where source_table = 'events'")
+        .columns[0].values() | list -%}
+    {%- if not earlier -%}{{ return([]) }}{%- endif -%}
+    {%- set base = folder.rstrip('/') ~ '/' -%}
+    {%- set present = [] -%}
+    {%- set new_files = [] -%}
+    {%- for file in files -%}
+        {%- do present.append(file[base | length:]) -%}
+        {%- if file[base | length:] not in earlier -%}{%- do new_files.append(file) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- set problems = [] -%}
+    {%- set gone = earlier | reject('in', present) | sort -%}
+    {%- if gone -%}
+        {%- do problems.append(
+            "the last run read the events file(s) " ~ base ~ gone | join(', ' ~ base)
+            ~ ", which are gone: their rows are still in the tables. Restore them, or rebuild"
+            ~ " from the files there are now with a full refresh (make build FULL_REFRESH=1,"
+            ~ " dbt build --full-refresh).") -%}
+    {%- endif -%}
+    {%- if new_files -%}
+        {%- set window_start = dbt.dateadd('day', -1 * var('events_lookback_days'), 'max(event_date)') -%}
+        {%- set found = run_query(
+            "select (select cast(" ~ window_start ~ " as date) from " ~ relation ~ "),"
+            ~ " (select min(cast(" ~ parse_timestamp('event_time') ~ " as date)) from ("
+            ~ duckdb_raw_files_select(new_files, ['event_time']) ~ "))").rows[0] -%}
+        {%- if found[0] is not none and found[1] is not none and found[1] < found[0] -%}
+            {%- do problems.append(
+                "new events file(s) " ~ new_files | join(', ') ~ " hold events of " ~ found[1]
+                ~ ", before the days an incremental run rebuilds (from " ~ found[0]
+                ~ ": the latest built day minus events_lookback_days = " ~ var('events_lookback_days')
+                ~ "). Rebuild with a full refresh (make build FULL_REFRESH=1, dbt build"
+                ~ " --full-refresh) to take them in, or raise events_lookback_days.") -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(problems) }}
+{% endmacro %}
+
+
+{#-
+    Why the events file (`path`; a folder's path ends with `/`) cannot be read
+    incrementally, or '' when it can: earlier runs read more rows from before the
+    incremental window than the file (or the folder's files) now holds in all
+    (it was replaced by a shorter one). Checked when the events' staging
+    table exists, will be built incrementally (no --full-refresh, same raw inputs)
+    and the file has every column.
+-#}
+{% macro raw_history_shrink_problem(path, raw_rows) %}
+    {%- set relation = incremental_events_relation() -%}
+    {%- if relation is none -%}{{ return('') }}{%- endif -%}
     {%- set window_start = dbt.dateadd('day', -1 * var('events_lookback_days'), 'max(event_date)') -%}
     {%- set staged = run_query(
         "select count(*) from " ~ relation ~ " where event_date < (select cast("
         ~ window_start ~ " as date) from " ~ relation ~ ")").rows[0][0] -%}
-    {%- if raw_rows < staged -%}
+    {%- if raw_rows < staged and path.endswith('/') -%}
+        {{ return("the files of the folder " ~ path ~ " hold " ~ raw_rows ~ " rows, fewer than the "
+            ~ staged ~ " rows before the incremental window that earlier runs read from them: the"
+            ~ " folder must keep the events' full history (add new files, never remove or shorten"
+            ~ " one), or rebuild from what it holds with a full refresh (make build"
+            ~ " FULL_REFRESH=1, dbt build --full-refresh).") }}
+    {%- elif raw_rows < staged -%}
         {{ return("file " ~ path ~ " holds " ~ raw_rows ~ " rows, fewer than the " ~ staged
             ~ " rows before the incremental window that earlier runs read from it: the raw"
             ~ " file must keep its full history (add new events to it, never replace it by a"

@@ -1,7 +1,8 @@
 {#-
     Where the raw tables come from, in this order (docs/overview.md, "Where the
     raw data comes from"):
-      1. var raw_path: the files <raw_path>/<table>.csv or <table>.parquet;
+      1. var raw_path: the files <raw_path>/<table>.csv or <table>.parquet, or
+         every file of the folder <raw_path>/<table>/ (raw_table_files);
       2. var <family>_source_schema: tables already in the warehouse;
       3. otherwise the committed sample: the files data/sample/<table>.csv.
     Staging reads every raw table with source() in every mode: in warehouse mode
@@ -56,19 +57,22 @@
             {%- endif -%}
             {%- do adapter.create_schema(api.Relation.create(
                 database=relation.database, schema=relation.schema)) -%}
-            {%- do create_raw_relation(relation, raw_file_path(table_name), raw_column_names(table_name)) -%}
+            {%- do create_raw_relation(relation, raw_table_files(table_name), raw_column_names(table_name)) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}
 {% endmacro %}
 
 
-{#- Create (or replace) `relation` over the raw file at `path`, with every contract column. -#}
-{% macro create_raw_relation(relation, path, columns) %}
-    {{ return(adapter.dispatch('create_raw_relation', 'ecommerce_behavior')(relation, path, columns)) }}
+{#-
+    Create (or replace) `relation` over the raw files at `paths` (one file, or
+    the files of a table's folder), with every contract column.
+-#}
+{% macro create_raw_relation(relation, paths, columns) %}
+    {{ return(adapter.dispatch('create_raw_relation', 'ecommerce_behavior')(relation, paths, columns)) }}
 {% endmacro %}
 
-{% macro default__create_raw_relation(relation, path, columns) %}
+{% macro default__create_raw_relation(relation, paths, columns) %}
     {{ not_supported_on_adapter('create_raw_relation') }}
 {% endmacro %}
 
@@ -77,14 +81,40 @@
     read as text, a parquet file's columns are cast to text (unit tests of the
     staging models mock the source with text fixtures).
 -#}
-{% macro duckdb__create_raw_relation(relation, path, columns) %}
+{% macro duckdb__create_raw_relation(relation, paths, columns) %}
+    {%- do run_query("create or replace view " ~ relation ~ " as " ~ duckdb_raw_files_select(paths, columns)) -%}
+{% endmacro %}
+
+
+{#-
+    A select of `columns` as text from the raw files `paths` (one file, or the
+    files of a table's folder). The files of a folder are read together by
+    name (their columns may come in any order, extra columns are left out):
+    one reader for the parquet files and one for the csv files of each
+    delimiter, their rows put together with union all.
+-#}
+{% macro duckdb_raw_files_select(paths, columns) %}
     {%- set text_columns = [] -%}
     {%- for column in columns -%}
         {%- do text_columns.append("cast(" ~ column ~ " as varchar) as " ~ column) -%}
     {%- endfor -%}
-    {%- do run_query(
-        "create or replace view " ~ relation ~ " as select "
-        ~ text_columns | join(', ') ~ " from " ~ duckdb_raw_file_reader(path)) -%}
+    {%- set csv_paths = [] -%}
+    {%- for path in paths if not path.endswith('.parquet') -%}
+        {%- do csv_paths.append(path) -%}
+    {%- endfor -%}
+    {%- set delimiters = raw_csv_delimiters(csv_paths) -%}
+    {%- set groups = {} -%}
+    {%- for path in paths -%}
+        {%- set form = 'parquet' if path.endswith('.parquet') else delimiters[path] -%}
+        {%- do groups.setdefault(form, []).append(path) -%}
+    {%- endfor -%}
+    {%- set selects = [] -%}
+    {%- for form in groups | sort -%}
+        {%- do selects.append("select " ~ text_columns | join(', ') ~ " from "
+            ~ duckdb_raw_file_reader(groups[form] if groups[form] | length > 1 else groups[form][0], '',
+                none if form == 'parquet' else form)) -%}
+    {%- endfor -%}
+    {{ return(selects | join(' union all ')) }}
 {% endmacro %}
 
 
@@ -92,15 +122,27 @@
     How DuckDB reads a raw file: read_parquet, or read_csv with the header, every
     column as text, the delimiter of raw_csv_delimiter and the encoding of the
     var raw_encoding (a .csv.gz or .csv.zst file is decompressed by its
-    extension), plus `options`.
+    extension), plus `options`. `path` may also be a list of files of one form
+    (parquet, or csv with one delimiter), read together by column name.
+    `delimiter`: the csv delimiter when the caller knows it already; `by_name`
+    false: files that share their header, read by position (store_rejects
+    needs it).
 -#}
-{% macro duckdb_raw_file_reader(path, options='') %}
-    {%- if path.endswith('.parquet') -%}
-        {{ return("read_parquet(" ~ sql_text_literal(path) ~ ")") }}
+{% macro duckdb_raw_file_reader(path, options='', delimiter=none, by_name=true) %}
+    {%- set several = path is not string -%}
+    {%- set first = path[0] if several else path -%}
+    {%- set literals = [] -%}
+    {%- for file in (path if several else [path]) -%}
+        {%- do literals.append(sql_text_literal(file)) -%}
+    {%- endfor -%}
+    {%- set target_files = '[' ~ literals | join(', ') ~ ']' if several else literals[0] -%}
+    {%- set by_name = ', union_by_name = true' if several and by_name else '' -%}
+    {%- if first.endswith('.parquet') -%}
+        {{ return("read_parquet(" ~ target_files ~ by_name ~ ")") }}
     {%- endif -%}
-    {{ return("read_csv(" ~ sql_text_literal(path) ~ ", header = true, all_varchar = true, delim = "
-        ~ sql_text_literal(raw_csv_delimiter(path)) ~ ", encoding = "
-        ~ sql_text_literal(var('raw_encoding')) ~ (', ' ~ options if options else '') ~ ")") }}
+    {{ return("read_csv(" ~ target_files ~ ", header = true, all_varchar = true, delim = "
+        ~ sql_text_literal(delimiter or raw_csv_delimiter(first)) ~ ", encoding = "
+        ~ sql_text_literal(var('raw_encoding')) ~ by_name ~ (', ' ~ options if options else '') ~ ")") }}
 {% endmacro %}
 
 
@@ -111,9 +153,10 @@
     them on a tie; `,` when it holds none). The contract's column names hold
     none of them, so a header of contract columns shows its delimiter
     whatever the rows hold (decimal commas, quoted text). Stops with a message
-    when the var is neither 'auto' nor one character.
+    when the var is neither 'auto' nor one character. `header`: the file's first
+    line when the caller has read it already.
 -#}
-{% macro raw_csv_delimiter(path) %}
+{% macro raw_csv_delimiter(path, header=none) %}
     {%- set value = var('raw_csv_delimiter') | string -%}
     {%- if value != 'auto' and value | length != 1 -%}
         {{ exceptions.raise_compiler_error(
@@ -123,7 +166,9 @@
     {%- if value != 'auto' -%}
         {{ return(value) }}
     {%- endif -%}
-    {%- set header = raw_file_first_line(path) if execute else '' -%}
+    {%- if header is none -%}
+        {%- set header = raw_file_first_line(path) if execute else '' -%}
+    {%- endif -%}
     {%- set found = namespace(delimiter=',', count=0) -%}
     {%- for candidate in [',', ';', '\t', '|'] -%}
         {%- if header.count(candidate) > found.count -%}
@@ -150,24 +195,113 @@
     check's scan names it, raw_file_scan).
 -#}
 {% macro duckdb__raw_file_first_line(path) %}
-    {%- set lines = run_query(
-        "select line from read_csv(" ~ sql_text_literal(path) ~ ", header = false,"
-        ~ " auto_detect = false, columns = {'line': 'varchar'}, delim = chr(1), quote = '',"
-        ~ " escape = '', buffer_size = 1048576, ignore_errors = true, encoding = "
-        ~ sql_text_literal(var('raw_encoding')) ~ ") limit 1").columns[0].values() | list -%}
-    {{ return(lines[0] or '' if lines else '') }}
+    {{ return(raw_files_first_lines([path])[path]) }}
 {% endmacro %}
 
 
-{#- The file of a raw table in its folder, of any form (check_raw_files rejects several or none). -#}
+{#-
+    The first line of each of the raw csv files `paths`: {path: line}, as
+    raw_file_first_line reads it. On DuckDB one query reads them all (a table
+    of daily files has hundreds).
+-#}
+{% macro raw_files_first_lines(paths) %}
+    {{ return(adapter.dispatch('raw_files_first_lines', 'ecommerce_behavior')(paths)) }}
+{% endmacro %}
+
+{% macro default__raw_files_first_lines(paths) %}
+    {%- set lines = {} -%}
+    {%- for path in paths -%}
+        {%- do lines.update({path: raw_file_first_line(path)}) -%}
+    {%- endfor -%}
+    {{ return(lines) }}
+{% endmacro %}
+
+{% macro duckdb__raw_files_first_lines(paths) %}
+    {%- set lines = {} -%}
+    {%- set selects = [] -%}
+    {%- for path in paths -%}
+        {%- do lines.update({path: ''}) -%}
+        {%- do selects.append(
+            "select " ~ loop.index0 ~ " as file_index, line from (select line from read_csv("
+            ~ sql_text_literal(path) ~ ", header = false, auto_detect = false,"
+            ~ " columns = {'line': 'varchar'}, delim = chr(1), quote = '', escape = '',"
+            ~ " buffer_size = 1048576, ignore_errors = true, encoding = "
+            ~ sql_text_literal(var('raw_encoding')) ~ ") limit 1)") -%}
+    {%- endfor -%}
+    {%- if selects and execute -%}
+        {%- for row in run_query(selects | join(' union all ')).rows -%}
+            {%- do lines.update({paths[row[0]]: row[1] or ''}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(lines) }}
+{% endmacro %}
+
+
+{#- The delimiter of each of the raw csv files `paths` (raw_csv_delimiter): {path: delimiter}. -#}
+{% macro raw_csv_delimiters(paths) %}
+    {%- set headers = raw_files_first_lines(paths) if var('raw_csv_delimiter') | string == 'auto' else {} -%}
+    {%- set delimiters = {} -%}
+    {%- for path in paths -%}
+        {%- do delimiters.update({path: raw_csv_delimiter(path, headers.get(path, ''))}) -%}
+    {%- endfor -%}
+    {{ return(delimiters) }}
+{% endmacro %}
+
+
+{#-
+    How a reader names where a raw table comes from: its one file, or its folder
+    (`<raw folder>/<table>/`) when it is delivered as a folder of files.
+-#}
 {% macro raw_file_path(table_name) %}
     {%- set found = list_raw_files(table_name) -%}
     {%- if found | length == 1 -%}
         {{ return(found[0]) }}
+    {%- elif list_raw_folder_files(table_name) -%}
+        {{ return(raw_table_folder(table_name) ~ '/') }}
     {%- else -%}
         {#- at parse time, or when the check has already failed: a placeholder -#}
         {{ return(raw_folder(raw_contract()[table_name]['family']) ~ '/' ~ table_name ~ '.csv') }}
     {%- endif -%}
+{% endmacro %}
+
+
+{#-
+    The files a raw table is read from: its one file <folder>/<table>.<extension>,
+    or else the files of its folder <folder>/<table>/ in a raw file form (empty
+    files left out: they hold no row). check_raw_files stops the run before this
+    is used on anything else (both forms, several single files, a file of the
+    folder that cannot be read).
+-#}
+{% macro raw_table_files(table_name) %}
+    {%- set single = list_raw_files(table_name) -%}
+    {%- if single -%}
+        {{ return(single[:1]) }}
+    {%- endif -%}
+    {%- set readable = [] -%}
+    {%- for file in list_raw_folder_files(table_name) if is_raw_file_name(file) -%}
+        {%- do readable.append(file) -%}
+    {%- endfor -%}
+    {%- set found = [] -%}
+    {%- for file, size in raw_file_sizes(readable) | dictsort if size > 0 -%}
+        {%- do found.append(file) -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{% endmacro %}
+
+
+{#- The folder that holds a raw table delivered as many files: <raw folder>/<table>. -#}
+{% macro raw_table_folder(table_name) %}
+    {{ return(raw_folder(raw_contract()[table_name]['family']).rstrip('/') ~ '/' ~ table_name) }}
+{% endmacro %}
+
+
+{#- Is this file's name one of a raw file form (raw_file_extensions)? -#}
+{% macro is_raw_file_name(path) %}
+    {%- set name = path.split('/')[-1] -%}
+    {%- for extension in raw_file_extensions() if name.endswith('.' ~ extension) and name != '.' ~ extension -%}
+        {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
 {% endmacro %}
 
 
@@ -201,6 +335,81 @@
 
 {% macro default__list_raw_files(table_name) %}
     {{ not_supported_on_adapter('list_raw_files') }}
+{% endmacro %}
+
+{#-
+    Every file in the folder <raw folder>/<table>/ and its subfolders, sorted,
+    hidden ones (a name starting with `.`) left out: the files a table delivered
+    as a folder is read from, and any other file there (check_raw_files names
+    it). Empty when there is no such folder.
+-#}
+{% macro list_raw_folder_files(table_name) %}
+    {{ return(adapter.dispatch('list_raw_folder_files', 'ecommerce_behavior')(table_name)) }}
+{% endmacro %}
+
+{#- Engines that do not read a table from a folder (raw_table_folders_read) list nothing. -#}
+{% macro default__list_raw_folder_files(table_name) %}
+    {{ return([]) }}
+{% endmacro %}
+
+
+{#-
+    Does this engine read a raw table delivered as a folder of files? DuckDB
+    does; on Spark a table is one file (a folder reads as no file), and the
+    check's messages say so.
+-#}
+{% macro raw_table_folders_read() %}
+    {{ return(adapter.dispatch('raw_table_folders_read', 'ecommerce_behavior')()) }}
+{% endmacro %}
+
+{% macro default__raw_table_folders_read() %}
+    {{ return(false) }}
+{% endmacro %}
+
+{% macro duckdb__raw_table_folders_read() %}
+    {{ return(true) }}
+{% endmacro %}
+
+{% macro duckdb__list_raw_folder_files(table_name) %}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set base = raw_table_folder(table_name) -%}
+    {%- set listed = run_query("select file from glob(" ~ sql_text_literal(base ~ '/**') ~ ") order by file")
+        .columns[0].values() | list -%}
+    {%- set found = [] -%}
+    {%- for file in listed -%}
+        {%- set hidden = [] -%}
+        {%- for part in file[base | length + 1:].split('/') if part.startswith('.') -%}
+            {%- do hidden.append(part) -%}
+        {%- endfor -%}
+        {%- if not hidden -%}{%- do found.append(file) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{% endmacro %}
+
+
+{#- The size in bytes of each of the files `paths`: {path: bytes}. -#}
+{% macro raw_file_sizes(paths) %}
+    {{ return(adapter.dispatch('raw_file_sizes', 'ecommerce_behavior')(paths)) }}
+{% endmacro %}
+
+{#- no engine other than DuckDB lists a table's folder (list_raw_folder_files), so it asks for no size -#}
+{% macro default__raw_file_sizes(paths) %}
+    {%- if not paths -%}{{ return({}) }}{%- endif -%}
+    {{ not_supported_on_adapter('raw_file_sizes') }}
+{% endmacro %}
+
+{#- read_blob without its content column reads the files' sizes only -#}
+{% macro duckdb__raw_file_sizes(paths) %}
+    {%- if not paths -%}{{ return({}) }}{%- endif -%}
+    {%- set literals = [] -%}
+    {%- for path in paths -%}
+        {%- do literals.append(sql_text_literal(path)) -%}
+    {%- endfor -%}
+    {%- set sizes = {} -%}
+    {%- for row in run_query("select filename, size from read_blob([" ~ literals | join(', ') ~ "])").rows -%}
+        {%- do sizes.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
+    {{ return(sizes) }}
 {% endmacro %}
 
 {% macro duckdb__list_raw_files(table_name) %}

@@ -51,6 +51,22 @@
 
 
 {#-
+    The size in bytes of each raw file, from the binaryFile source (its length
+    column; the content is not read), one temporary view per file.
+-#}
+{% macro spark__raw_file_sizes(paths) %}
+    {%- set sizes = {} -%}
+    {%- for path in paths -%}
+        {%- do spark_execute("create or replace temporary view raw_file_size using binaryFile"
+            ~ " options (path " ~ sql_text_literal(path) ~ ")") -%}
+        {%- set found = run_query("select length from raw_file_size").columns[0].values() | list -%}
+        {%- do sizes.update({path: found[0] if found else 0}) -%}
+    {%- endfor -%}
+    {{ return(sizes) }}
+{% endmacro %}
+
+
+{#-
     How Spark reads a raw file: `using csv options (...)` (with the delimiter of
     raw_csv_delimiter, in the encoding of the var raw_encoding; a .csv.gz file
     is decompressed by its extension) or `using parquet options (...)`.
@@ -105,7 +121,7 @@
     the line it cannot decode. A utf-8 file that really holds U+FFFD is refused too (docs/spark.md).
     Other encodings (latin-1 decodes every byte) have no such line.
 -#}
-{% macro spark__raw_file_scan(path) %}
+{% macro spark__raw_file_scan(path, delimiter=none) %}
     {%- set view = spark_raw_file_view(path) -%}
     {%- set rows = run_query('select count(*) from ' ~ view).rows[0][0] -%}
     {%- set bad_line = none -%}
@@ -121,7 +137,7 @@
 {% endmacro %}
 
 
-{% macro spark__raw_file_columns(path) %}
+{% macro spark__raw_file_columns(path, delimiter=none) %}
     {%- set view = spark_raw_file_view(path) -%}
     {%- set empty = run_query('select * from ' ~ view ~ ' limit 0') -%}
     {{ return(empty.column_names | map('lower') | list) }}
@@ -129,11 +145,19 @@
 
 
 {#-
-    The source relation over a raw file, dropped and created again, every column
-    text: a csv file is an external table (read as text); a parquet file, whose
-    columns may carry types, a view casting the contract columns to text.
+    The source relation over a raw file (`paths`: the one file; a table read
+    from a folder of files is DuckDB's only), dropped and created again, every
+    column text: a csv file is an external table (read as text); a parquet
+    file, whose columns may carry types, a view casting the contract columns
+    to text.
 -#}
-{% macro spark__create_raw_relation(relation, path, columns) %}
+{% macro spark__create_raw_relation(relation, paths, columns) %}
+    {%- if paths | length != 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "create_raw_relation: " ~ relation ~ " would read " ~ paths | length ~ " files; on "
+            ~ target.type ~ " a raw table is one file (docs/raw_data.md).") }}
+    {%- endif -%}
+    {%- set path = paths[0] -%}
     {%- set existing = adapter.get_relation(
         database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
     {%- if existing is not none -%}

@@ -21,9 +21,11 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--out {a.out!r} exists and is not a directory")
     try:
         counts = generate(a.out, a.customers, a.events, a.seed, a.messiness, a.fmt,
-                          a.start_date, a.days)
+                          a.start_date, a.days, a.daily_files)
     except OSError as e:
         p.error(f"cannot write to {a.out!r}: {e}")
     for name, n in counts.items():
-        print(f"{name}: {n} rows -> {os.path.join(a.out, name + '.' + a.fmt)}")
+        where = (os.path.join(a.out, name, f"<day>.{a.fmt}") if name == "events" and a.daily_files
+                 else os.path.join(a.out, name + "." + a.fmt))
+        print(f"{name}: {n} rows -> {where}")
     return 0

@@ -118,4 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", dest="fmt", default="csv", choices=FORMATS)
     p.add_argument("--start-date", default="2024-01-01", help="YYYY-MM-DD (default 2024-01-01)")
     p.add_argument("--days", type=int, default=365, help="window length in days (default 365)")
+    p.add_argument("--daily-files", action="store_true",
+                   help="write the events as one file per day in the folder <out>/events/"
+                        " (<YYYY-MM-DD>.csv or .parquet) instead of one file <out>/events.csv")
     return p

@@ -12,11 +12,12 @@ from .events import event_batches, make_events
 from .options import MESS, product_count, validate_arguments
 from .products import make_products
 from .schema import TABLE_COLUMNS
-from .writers import to_arrow, write_events, write_table
+from .writers import to_arrow, write_events, write_events_daily, write_table
 
 
 def generate(out_dir: str, customers: int, events: int, seed: int, messiness: str = "light",
-             fmt: str = "csv", start_date: str = "2024-01-01", days: int = 365) -> dict[str, int]:
+             fmt: str = "csv", start_date: str = "2024-01-01", days: int = 365,
+             daily_files: bool = False) -> dict[str, int]:
     """Generate the nine raw tables into ``out_dir``.
 
     Parameters
@@ -28,6 +29,8 @@ def generate(out_dir: str, customers: int, events: int, seed: int, messiness: st
     messiness: ``none`` | ``light`` | ``heavy`` (see ``scripts/generate_data.py``).
     fmt: ``csv`` | ``parquet``.
     start_date: first day of the window (``YYYY-MM-DD``); the window lasts ``days`` days.
+    daily_files: write the events as one file per day in ``out_dir/events/`` (a table
+    delivered as a folder of files, docs/raw_data.md) instead of ``events.<fmt>``.
 
     Returns the number of data rows written per table.
     """
@@ -51,6 +54,10 @@ def generate(out_dir: str, customers: int, events: int, seed: int, messiness: st
         counts[name] = table.num_rows
     del tables, table
     ev = make_events(r_ev, events, cus, prod, carts, lines, orders, cal, mess)
-    counts["events"] = write_events(event_batches(ev, prod, cal),
-                                    os.path.join(out_dir, f"events.{fmt}"), fmt)
+    if daily_files:
+        counts["events"] = write_events_daily(event_batches(ev, prod, cal),
+                                              os.path.join(out_dir, "events"), fmt)
+    else:
+        counts["events"] = write_events(event_batches(ev, prod, cal),
+                                        os.path.join(out_dir, f"events.{fmt}"), fmt)
     return counts

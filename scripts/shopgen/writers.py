@@ -1,7 +1,9 @@
 """Writing the tables: CSV (header, minimal RFC 4180 quoting, blank = empty field) or
-Parquet (snappy, every column a STRING, blanks are NULL)."""
+Parquet (snappy, every column a STRING, blanks are NULL); the events as one file or as one
+file per day in a folder."""
 
 import csv
+import os
 
 import numpy as np
 import pyarrow as pa
@@ -71,4 +73,31 @@ def write_events(batches, path: str, fmt: str) -> int:
                 rows += b.num_rows
             if rows == 0:
                 w.write_table(pa.Table.from_arrays([pa.array([], pa.string())] * 9, schema=schema))
+    return rows
+
+
+def write_events_daily(batches, folder: str, fmt: str) -> int:
+    """Write the event batches as one file per day, ``<folder>/<YYYY-MM-DD>.<fmt>`` (the
+    day of each row's event_time; the rows come sorted by time, so each day is one run of
+    rows); a day without events has no file. Returns the number of rows."""
+    os.makedirs(folder, exist_ok=True)
+    rows = 0
+    day, parts = None, []
+
+    def flush() -> None:
+        if day is not None:
+            write_events(iter(parts), os.path.join(folder, f"{day}.{fmt}"), fmt)
+
+    for batch in batches:
+        days = pc.utf8_slice_codeunits(batch.column("event_time"), 0, 10).to_pylist()
+        start = 0
+        for i in range(1, len(days) + 1):
+            if i == len(days) or days[i] != days[start]:
+                if days[start] != day:
+                    flush()
+                    day, parts = days[start], []
+                parts.append(batch.slice(start, i - start))
+                start = i
+        rows += batch.num_rows
+    flush()
     return rows

@@ -277,7 +277,8 @@ def generate_raw(
 ) -> Path:
     """scripts/generate_data.py's output written to `destination` (a raw_path folder):
     `--customers customers --events events --seed seed --messiness messiness`, plus
-    `options` as more of its options (days=40: `--days 40`)."""
+    `options` as more of its options (days=40: `--days 40`; daily_files=True: the flag
+    `--daily-files`)."""
     cli = [
         sys.executable,
         str(GENERATOR),
@@ -288,7 +289,8 @@ def generate_raw(
         "--messiness", messiness,
     ]
     for name, value in options.items():
-        cli += [f"--{name.replace('_', '-')}", str(value)]
+        flag = f"--{name.replace('_', '-')}"
+        cli += [flag] if value is True else [flag, str(value)]
     proc = subprocess.run(cli, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"generator failed: {' '.join(cli[1:])}\n{proc.stderr}"
     return destination
@@ -438,6 +440,7 @@ SLOWEST_FILES = [
     "test_publish.py",
     "test_publish_refusals.py",
     "test_foundation.py",
+    "test_raw_folders.py",
     "test_bench.py",
     "test_real_exports.py",
     "test_incremental.py",

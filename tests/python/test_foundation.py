@@ -533,7 +533,8 @@ def test_a_file_that_looks_like_part_of_a_table_stops_the_build(tmp_path, extra)
     output = result.output
     assert not result.success
     assert f"file {raw}/{extra} looks like part of the {table} table" in output, output[-2000:]
-    assert "merge the files into it, or move this one out of raw_path" in output
+    assert (f"merge the files into it, put them all in {raw}/{table}/, or move this one out of"
+            " raw_path") in output
 
 
 def test_a_file_the_build_does_not_read_is_named_in_a_warning(tmp_path):

@@ -682,3 +682,26 @@ def test_cli_bad_arguments(tmp_path, args):
     assert "error:" in r.stderr and "usage:" in r.stderr
     assert "Traceback" not in r.stderr
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_daily_files_hold_the_same_events_one_day_each(tmp_path, fmt):
+    """--daily-files writes the same events, in the same order, as one file per day
+    (events/<YYYY-MM-DD>.<fmt>) holding only that day; the commerce files do not change."""
+    kw = dict(customers=120, events=4000, seed=5, messiness="heavy", fmt=fmt, days=40)
+    one = gd.generate(str(tmp_path / "one"), **kw)
+    daily = gd.generate(str(tmp_path / "daily"), **kw, daily_files=True)
+    assert one == daily
+    files = sorted((tmp_path / "daily" / "events").iterdir())
+    assert not (tmp_path / "daily" / f"events.{fmt}").exists()
+    assert [f.name for f in files] == sorted({f"{t[:10]}.{fmt}" for t in read(
+        tmp_path / "one", "events")["event_time"]})
+    parts = []
+    for path in files:
+        part = read(path.parent, path.name.split(".")[0])
+        assert set(part["event_time"].str[:10]) == {path.name[:10]}
+        parts.append(part)
+    assert pd.concat(parts, ignore_index=True).equals(read(tmp_path / "one", "events"))
+    for table in TABLES[:-1]:
+        assert (tmp_path / "one" / f"{table}.{fmt}").read_bytes() == (
+            tmp_path / "daily" / f"{table}.{fmt}").read_bytes()

@@ -62,9 +62,11 @@ def test_the_generator_writes_the_contract_columns():
 
 
 def test_the_sources_list_the_contract_columns(parsed_manifest):
+    # the raw tables' sources (not raw_files, the check's own record of what it read)
     sources = {source["name"]: list(source["columns"])
                for source in parsed_manifest["sources"].values()
-               if source["package_name"] == "ecommerce_behavior"}
+               if source["package_name"] == "ecommerce_behavior"
+               and source["source_name"] in ("ecom", "clickstream")}
     problems = differences(sources, "the sources' yml (models/staging/*/_*__sources.yml)")
     assert not problems, "\n".join(problems)
 
