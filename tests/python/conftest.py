@@ -79,6 +79,11 @@ COMMERCE_TABLES = [
 ALL_TABLES = COMMERCE_TABLES + ["events"]
 
 os.environ["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
+# One dbt thread for every build of the tests (in-process, `dbt` and publish.py processes,
+# `make build`): pytest already runs a build on each core, and on the test data a build
+# at one thread takes less CPU than at the Makefile's two per core (DECISIONLOG X11).
+# Builds at other thread counts are test_determinism's, which gives them explicitly.
+os.environ["DBT_THREADS"] = "1"
 
 R = TypeVar("R")
 
@@ -118,16 +123,15 @@ def run_dbt(
     dbt_vars: dict | None = None,
     threads: int | None = None,
     project_dir: Path = PROJECT_DIR,
-    unit_tests: bool = False,
 ) -> Build:
     """Run `dbt <args>` in-process with dbtRunner against a fresh DuckDB file
     (with `threads`, dbt runs that many models at once; default: the profile's;
     `project_dir`: another copy of the project).
 
-    A `build` leaves out dbt's unit tests unless `unit_tests` is set: they mock every
-    input, so they give the same result on any data set, and they run in `make test`'s
-    dbt build (and with other vars in test_rule_overrides); here they would only repeat
-    it, at a third of each build's time. Data tests always run.
+    A `build` leaves out dbt's unit tests: they mock every input, so they give the same
+    result on any data set, and they run in `make test`'s dbt build (and with other vars
+    in test_rule_overrides); here they would only repeat it, at a third of each build's
+    time. Data tests always run.
 
     dbt parses the project once per process for each parse_key (its files and vars) and
     skips parsing on the runs after (parsed_manifest_for). The Build's `output` is what
@@ -137,9 +141,11 @@ def run_dbt(
 
     workdir.mkdir(parents=True, exist_ok=True)
     os.environ.update(duckdb_env(workdir))
-    if args[:1] == ["build"] and not unit_tests and "unit_test" not in args:
+    if args[:1] == ["build"] and "unit_test" not in args:
         args = [*args, "--exclude-resource-type", "unit_test"]
-    cli = dbt_args(args, workdir, dbt_vars, project_dir)
+    # no debug log file: writing it is about 7% of a build here; what the run printed
+    # is in Build.output (DECISIONLOG X11)
+    cli = dbt_args(args, workdir, dbt_vars, project_dir) + ["--log-level-file", "none"]
     if threads is not None:
         cli += ["--threads", str(threads)]
     reuse_parse = args[:1] != ["parse"]
@@ -354,9 +360,9 @@ def csv_row_count(path: Path) -> int:
 # --- builds shared by several modules --------------------------------------------------
 
 
-# the thread count of the session's shared builds (the profile's default), which
-# test_determinism reuses as its 4-thread build
-SHARED_BUILD_THREADS = 4
+# the thread count of the session's shared builds (the tests' DBT_THREADS), which
+# test_determinism reuses as its 1-thread build
+SHARED_BUILD_THREADS = 1
 
 
 @pytest.fixture(scope="session")
@@ -389,9 +395,9 @@ def parsed_manifest(parsed_project) -> dict:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Build:
-    """The committed sample (data/sample), exactly what `make build` builds."""
-    build = run_dbt(["build"], tmp_path_factory.mktemp("sample"), threads=SHARED_BUILD_THREADS,
-                    unit_tests=True)
+    """The committed sample (data/sample), what `make build` builds (without the unit
+    tests: run_dbt)."""
+    build = run_dbt(["build"], tmp_path_factory.mktemp("sample"), threads=SHARED_BUILD_THREADS)
     assert build.success, "dbt build on the committed sample failed"
     return build
 

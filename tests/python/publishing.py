@@ -26,9 +26,17 @@ EXPORTS = "pub/exports"
 ANOTHER_SHOP = {"ACCEPT_HISTORY_CHANGE": "the tests publish another shop (ecomgen) on purpose"}
 
 
-def publish_env(root: Path, project_dir: Path = PROJECT_DIR) -> dict[str, str]:
-    """The environment of a refresh in `root`: every path publish.py and dbt write to."""
+def publish_env(
+    root: Path, project_dir: Path = PROJECT_DIR, unit_tests: bool = False
+) -> dict[str, str]:
+    """The environment of a refresh in `root`: every path publish.py and dbt write to.
+    dbt leaves out its unit tests and its debug log file unless `unit_tests` is set, as
+    run_dbt does (conftest.py; DECISIONLOG X11): they give the same result on every data
+    set and run in `make test`'s dbt build and in test_rule_overrides."""
+    quicker = {} if unit_tests else {"DBT_EXCLUDE_RESOURCE_TYPES": "unit_test",
+                                     "DBT_LOG_LEVEL_FILE": "none"}
     return {
+        **quicker,
         # make build's RAW_PATH and VARS (read by publish.py) never leak into a test
         **{k: v for k, v in os.environ.items() if k not in ("RAW_PATH", "VARS")},
         "DUCKDB_PATH": str(root / PUBLICATION),
@@ -42,16 +50,29 @@ def publish_env(root: Path, project_dir: Path = PROJECT_DIR) -> dict[str, str]:
     }
 
 
-def start_publish(root: Path, *args: str, project_dir: Path = PROJECT_DIR) -> subprocess.Popen:
+def start_publish(
+    root: Path, *args: str, project_dir: Path = PROJECT_DIR, unit_tests: bool = False
+) -> subprocess.Popen:
     """scripts/publish.py in its own process group (so that a test can kill -9 it
     together with its dbt); its output goes to files in `root` (a pipe nobody reads
-    would fill up and block it), read back by `output`."""
+    would fill up and block it), read back by `output`. `unit_tests`: publish_env."""
+    return start_in_group(
+        root, [str(project_dir / "scripts" / "publish.py"), *args], project_dir,
+        publish_env(root, project_dir, unit_tests),
+    )
+
+
+def start_in_group(
+    root: Path, arguments: list[str], cwd: Path, env: dict[str, str]
+) -> subprocess.Popen:
+    """`python arguments` in its own process group, its output in files in `root`
+    (publish-<n>.out and .err), which `finish` reads back."""
     root.mkdir(parents=True, exist_ok=True)
     number = len(list(root.glob("publish-*.out")))
     process = subprocess.Popen(
-        [sys.executable, str(project_dir / "scripts" / "publish.py"), *args],
-        cwd=project_dir,
-        env=publish_env(root, project_dir),
+        [sys.executable, *arguments],
+        cwd=cwd,
+        env=env,
         stdout=open(root / f"publish-{number}.out", "w"),  # noqa: SIM115
         stderr=open(root / f"publish-{number}.err", "w"),  # noqa: SIM115
         start_new_session=True,
@@ -67,8 +88,10 @@ def finish(process: subprocess.Popen, timeout: float = 900) -> tuple[int, str, s
     return process.returncode, out, err
 
 
-def run_publish(root: Path, *args: str, project_dir: Path = PROJECT_DIR):
-    return finish(start_publish(root, *args, project_dir=project_dir))
+def run_publish(
+    root: Path, *args: str, project_dir: Path = PROJECT_DIR, unit_tests: bool = False
+):
+    return finish(start_publish(root, *args, project_dir=project_dir, unit_tests=unit_tests))
 
 
 def file_digest(path: Path) -> str:
@@ -171,13 +194,17 @@ STEP_RUNNER = textwrap.dedent(
 )
 
 
-def publish_again(root: Path, *mode: str, env: dict | None = None) -> tuple[int, str]:
-    """Runs STEP_RUNNER in `root` (whose work database and target a real build made),
-    with `env` added to its environment; its exit code (-9 when it crashed) and its
-    output."""
-    result = subprocess.run(
-        [sys.executable, "-c", STEP_RUNNER, str(PROJECT_DIR / "scripts"), *mode],
-        cwd=PROJECT_DIR, env={**publish_env(root), **(env or {})}, capture_output=True,
-        text=True, timeout=300,
+def start_publish_again(root: Path, *mode: str, env: dict | None = None) -> subprocess.Popen:
+    """STEP_RUNNER started in `root` (whose work database and target a real build made),
+    in its own process group as start_publish, with `env` added to its environment."""
+    return start_in_group(
+        root, ["-c", STEP_RUNNER, str(PROJECT_DIR / "scripts"), *mode], PROJECT_DIR,
+        {**publish_env(root), **(env or {})},
     )
-    return result.returncode, result.stdout + result.stderr
+
+
+def publish_again(root: Path, *mode: str, env: dict | None = None) -> tuple[int, str]:
+    """Runs STEP_RUNNER in `root` (start_publish_again) to its end; its exit code (-9
+    when it crashed) and its output."""
+    code, out, err = finish(start_publish_again(root, *mode, env=env), timeout=300)
+    return code, out + err

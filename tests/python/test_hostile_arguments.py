@@ -90,6 +90,8 @@ def test_a_folder_name_with_quotes_and_metacharacters_builds_and_publishes(tmp_p
         DBT_TARGET_PATH=str(tmp_path / "target"),
         DBT_LOG_PATH=str(tmp_path / "logs"),
         RAW_PATH=str(raw),
+        # as every publication of the tests (publishing.publish_env; DECISIONLOG X11)
+        DBT_EXCLUDE_RESOURCE_TYPES="unit_test",
     )
     result = subprocess.run(
         ["make", "--no-print-directory", "-C", str(PROJECT_DIR), "build"],
