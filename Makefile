@@ -29,6 +29,7 @@ help:
 	@echo "make spark-cluster-test  the same on a local Spark cluster (master, worker, Thrift server)"
 	@echo "make dashboards  Superset on 127.0.0.1:8088 with the four growth dashboards (after make build)"
 	@echo "make bi-test  the dashboards checked against the marts, rendered in headless Chromium, locked down"
+	@echo "              (README_IMAGES=1: the screenshots replace the README's, docs/images)"
 	@echo "make sample  regenerate the committed sample in data/sample (generator, fixed seed)"
 	@echo "make bench   benchmark the build against a floor and a peer (benchmarks/README.md)"
 	@echo "make clean   remove build artefacts and the local warehouse"
@@ -113,10 +114,11 @@ dashboards:
 	SUPERSET_PORT=$(SUPERSET_PORT) $(PYTHON) scripts/superset.py serve
 
 # Every chart against the marts (chart-data API vs DuckDB), every dashboard rendered in headless
-# Chromium (Debian's chromium + chromium-driver, apt-get if missing); PNGs in docs/images. Also
+# Chromium (Debian's chromium + chromium-driver, apt-get if missing); PNGs in
+# warehouse/bi_screenshots, or in docs/images (the README's) with README_IMAGES=1. Also
 # the lock-down probes, the viewer's role, and a bounded load check on 127.0.0.1.
 bi-test:
-	$(PYTHON) scripts/superset.py bi-test
+	$(if $(README_IMAGES),BI_SCREENSHOT_DIR=$(CURDIR)/docs/images) $(PYTHON) scripts/superset.py bi-test
 
 # Benchmark (benchmarks/results.md, results.png). The committed results add 100M events
 # (about an hour, the profile's DuckDB memory limit): BENCH_ARGS="--tiers 1M,10M,100M".

@@ -3,7 +3,9 @@
 1. Every chart: Superset's chart-data API returns the same rows and values as the same
    question asked of the publication directly, with DuckDB, read-only.
 2. Every dashboard renders in headless Chromium with every chart drawn, no error and no
-   "no results"; one PNG per dashboard is written to docs/images/dashboard_<slug>.png.
+   "no results"; one PNG per dashboard is written to warehouse/bi_screenshots (git-ignored:
+   a test run leaves the tree clean), or to BI_SCREENSHOT_DIR: `make bi-test README_IMAGES=1`
+   sets it to docs/images, the README's pictures.
 3. A new publication (the file replaced by rename, as scripts/publish.py does) shows on the
    next query, without a restart.
 """
@@ -27,7 +29,7 @@ import yaml
 from conftest import ROOT, Instance
 
 BUNDLE = ROOT / "bi" / "superset" / "bundle"
-IMAGES = Path(os.environ.get("BI_SCREENSHOT_DIR", ROOT / "docs" / "images"))
+IMAGES = Path(os.environ.get("BI_SCREENSHOT_DIR") or ROOT / "warehouse" / "bi_screenshots")
 CHARTS = sorted(BUNDLE.glob("charts/*.yaml"))
 DASHBOARDS = sorted(BUNDLE.glob("dashboards/*.yaml"))
 DATASETS = {
