@@ -163,14 +163,23 @@ STEP_RUNNER = textwrap.dedent(
     """
     # scripts/publish.py's main() with dbt's build skipped: the work database and target
     # of the folder are published again. argv: scripts folder, then `ok` (followed by
-    # publish.py's own arguments, if any), `fail` (the audit finds a failure) or
+    # publish.py's own arguments, if any), `hold FILE` (the same, its build printing the
+    # time it started and lasting until FILE exists), `fail` (the audit finds a failure) or
     # `crash FUNCTION N before|after` (SIGKILL just before or just after the N-th call
     # of publish.FUNCTION, or of os.FUNCTION when FUNCTION is replace or rename)
-    import os, signal, sys
+    import os, signal, sys, time
     sys.path.insert(0, sys.argv[1])
     import publish
     mode = sys.argv[2]
     publish.run_build = lambda *args, **kwargs: 0
+    if mode == "hold":
+        release = sys.argv[3]
+        def held_build(*args, **kwargs):
+            print(f"build started at {time.time()}", flush=True)
+            while not os.path.exists(release):
+                time.sleep(0.01)
+            return 0
+        publish.run_build = held_build
     audit = publish.audit_build
     if mode == "fail":
         publish.audit_build = lambda *args: (["planted failure"], {})
@@ -189,7 +198,8 @@ STEP_RUNNER = textwrap.dedent(
                 os.kill(os.getpid(), signal.SIGKILL)
             return result
         setattr(owner, name, crashing)
-    sys.exit(publish.main(sys.argv[3:] if mode == "ok" else []))
+    arguments = {"ok": sys.argv[3:], "hold": sys.argv[4:]}.get(mode, [])
+    sys.exit(publish.main(arguments))
     """
 )
 

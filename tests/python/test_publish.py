@@ -371,23 +371,36 @@ def test_reader_keeps_reading_across_a_refresh(published, tmp_path):
 
 
 def test_a_second_refresh_stops_or_waits(published, tmp_path):
+    """A refresh whose build lasts until the test lets it end (publish_again's runner
+    `hold`, on a finished build of the sample): a second one started meanwhile stops at
+    the lock; one started with --wait builds only after the first has published."""
     root = tmp_path / "root"
     copy_publication(published, root)
+    for part in ("build", "target"):
+        shutil.copytree(published / part, root / part)
     lock = root / "pub" / ".ecommerce_behavior.duckdb.lock"
-    first = start_publish(root)
+    first_release, waiting_release = tmp_path / "first_release", tmp_path / "waiting_release"
+    first = start_publish_again(root, "hold", str(first_release))
     wait_for(lambda: lock.exists() and f"pid {first.pid}" in lock.read_text(), first, "the lock")
     code, out, err = run_publish(root)
     assert code == 3
     assert "another refresh is running" in err and f"pid {first.pid}" in err
     assert "nothing was built or published" in err
-    waiting = start_publish(root, "--wait")
+    waiting = start_publish_again(root, "hold", str(waiting_release), "--wait")
+    time.sleep(2)  # time enough to start building, were it not waiting
+    assert "build started" not in waiting.output_files[0].read_text()
+    first_release.touch()
     first_code, first_out, first_err = finish(first)
     assert first_code == 0, first_out[-2000:] + first_err
-    first_done = time.monotonic()
+    first_published = json.loads((root / EXPORTS / "manifest.json").read_text())["published_at"]
+    waiting_release.touch()
     waiting_code, waiting_out, waiting_err = finish(waiting)
     assert waiting_code == 0, waiting_out[-2000:] + waiting_err
-    # the waiting refresh built only after the first one had published
-    assert time.monotonic() - first_done > 5
+    # the waiting refresh started its build only after the first one had published
+    [started] = [float(line.split()[-1]) for line in waiting_out.splitlines()
+                 if line.startswith("build started at ")]
+    assert dt.datetime.fromtimestamp(started, dt.UTC) > dt.datetime.fromisoformat(
+        first_published).replace(tzinfo=dt.UTC)
     assert len(read_marts(root / PUBLICATION)) == len(published_relations())
 
 
