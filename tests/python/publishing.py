@@ -115,6 +115,14 @@ def copy_publication(source: Path, root: Path, legacy: bool = False) -> None:
         shutil.copytree(source / "pub", root / "pub", symlinks=True)
 
 
+def copy_work(source: Path, root: Path) -> None:
+    """The work database and dbt's target of `source` copied into `root` (replacing
+    root's), as a finished build leaves them: what publish_again publishes."""
+    for part in ("build", "target"):
+        shutil.rmtree(root / part, ignore_errors=True)
+        shutil.copytree(source / part, root / part)
+
+
 def in_place(root: Path) -> tuple[str, dict[str, int]]:
     """Checks that the publication's name and the exports' name show ONE whole pair and
     returns its publication id (from manifest.json, 'legacy' without one) and the row

@@ -36,6 +36,7 @@ from publishing import (
     EXPORTS,
     PUBLICATION,
     copy_publication,
+    copy_work,
     finish,
     in_place,
     kill_group,
@@ -285,9 +286,7 @@ def test_kill_9_at_any_moment_keeps_the_last_publication(published, tmp_path):
         if moment == "the build":
             process = start_publish(root)
         else:  # a finished work database and target, as the build leaves them
-            for part in ("build", "target"):
-                shutil.rmtree(root / part, ignore_errors=True)
-                shutil.copytree(published / part, root / part)
+            copy_work(published, root)
             process = start_publish_again(root, "ok")
         wait_for(reached, process, moment)
         os.killpg(process.pid, signal.SIGSTOP)  # frozen at that moment, then killed
@@ -376,8 +375,7 @@ def test_a_second_refresh_stops_or_waits(published, tmp_path):
     the lock; one started with --wait builds only after the first has published."""
     root = tmp_path / "root"
     copy_publication(published, root)
-    for part in ("build", "target"):
-        shutil.copytree(published / part, root / part)
+    copy_work(published, root)
     lock = root / "pub" / ".ecommerce_behavior.duckdb.lock"
     first_release, waiting_release = tmp_path / "first_release", tmp_path / "waiting_release"
     first = start_publish_again(root, "hold", str(first_release))
@@ -399,8 +397,7 @@ def test_a_second_refresh_stops_or_waits(published, tmp_path):
     # the waiting refresh started its build only after the first one had published
     [started] = [float(line.split()[-1]) for line in waiting_out.splitlines()
                  if line.startswith("build started at ")]
-    assert dt.datetime.fromtimestamp(started, dt.UTC) > dt.datetime.fromisoformat(
-        first_published).replace(tzinfo=dt.UTC)
+    assert dt.datetime.fromtimestamp(started, dt.UTC) > dt.datetime.fromisoformat(first_published)
     assert len(read_marts(root / PUBLICATION)) == len(published_relations())
 
 
@@ -434,8 +431,7 @@ def test_a_crash_between_any_two_steps_leaves_one_whole_pair(ecomgen_work, tmp_p
     refresh cleans up. `single_file_layout` starts from the layout of earlier versions."""
     template = tmp_path / "template"
     copy_publication(ecomgen_work, template, legacy=legacy)
-    for part in ("build", "target"):
-        shutil.copytree(ecomgen_work / part, template / part)
+    copy_work(ecomgen_work, template)
     before_id, before_tables = in_place(template)
     seen_new = False
     for function, number, when in CRASH_POINTS:
@@ -474,8 +470,7 @@ def test_links_in_the_warehouse_are_never_followed(ecomgen_work, tmp_path):
     as the lock file is refused with a message, and nothing is written through it."""
     root = tmp_path / "root"
     copy_publication(ecomgen_work, root)
-    for part in ("build", "target"):
-        shutil.copytree(ecomgen_work / part, root / part)
+    copy_work(ecomgen_work, root)
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("not the project's\n")

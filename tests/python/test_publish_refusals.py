@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +26,7 @@ from conftest import copy_sample_as_raw_files, csv_row_count, generate_raw
 from publishing import (
     EXPORTS,
     copy_publication,
+    copy_work,
     in_place,
     publication_state,
     publish_again,
@@ -63,8 +63,7 @@ def refused_build(published: Path, root: Path, raw: Path,
     publication's state, which it must leave as it was."""
     copy_publication(published, root)
     if incremental:
-        for part in ("build", "target"):
-            shutil.copytree(published / part, root / part)
+        copy_work(published, root)
     before = publication_state(root)
     build = dbt_in(root, ["build", *GATE_NODES], {"raw_path": str(raw)})
     assert build.returncode in (0, 1), build.stdout[-3000:] + build.stderr[-3000:]
@@ -233,8 +232,7 @@ def test_another_shop_is_stopped_unless_the_change_is_accepted(ecomgen_work, tmp
     which manifest.json records with the moved days."""
     root = tmp_path / "root"
     copy_publication(ecomgen_work, root)
-    for part in ("build", "target"):
-        shutil.copytree(ecomgen_work / part, root / part)
+    copy_work(ecomgen_work, root)
     before_id, _ = in_place(root)
     code, out = publish_again(root, "ok")
     assert code == 1, out[-3000:]
