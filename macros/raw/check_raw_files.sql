@@ -17,6 +17,8 @@
     {%- set empty_files = [] -%}
     {%- set loads = [] -%}
     {%- set folders = {} -%}
+    {%- set previous = previous_raw_file_loads() -%}
+    {%- set loaded_now = run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
     {%- set switches = {'commerce': 'enable_commerce', 'events': 'enable_events'} -%}
     {%- set encodings = raw_encodings() -%}
     {%- if encodings is not none and var('raw_encoding') not in encodings -%}
@@ -74,28 +76,57 @@
                     {%- endif -%}
                 {%- endfor -%}
                 {%- set sizes = raw_file_sizes(readable) -%}
+                {%- set modified = raw_files_modified_at(readable) -%}
+                {%- set signature = raw_check_signature(table_name) -%}
+                {#-
+                    a file the manifest holds with the same bytes, modification time and
+                    check settings is not read again: its record is this run's
+                -#}
+                {%- set unchanged = {} -%}
                 {%- set csv_files = [] -%}
                 {%- set parquet_files = [] -%}
                 {%- for file in readable if sizes[file] > 0 -%}
-                    {%- do (parquet_files if file.endswith('.parquet') else csv_files).append(file) -%}
+                    {%- set earlier = previous.get(table_name ~ '/' ~ file[folder.rstrip('/') | length + 1:]) -%}
+                    {%- if earlier and earlier['check_signature'] == signature
+                        and earlier['file_bytes'] == sizes[file]
+                        and modified.get(file) is not none and earlier['modified_at'] == modified[file] -%}
+                        {%- do unchanged.update({file: earlier}) -%}
+                    {%- else -%}
+                        {%- do (parquet_files if file.endswith('.parquet') else csv_files).append(file) -%}
+                    {%- endif -%}
                 {%- endfor -%}
                 {%- set delimiters = raw_csv_delimiters(csv_files) -%}
                 {%- set table_rows = namespace(count=0) -%}
                 {%- set scans = raw_files_scan(csv_files + parquet_files, delimiters) -%}
+                {%- set fingerprints = raw_file_fingerprints(csv_files + parquet_files, sizes) -%}
+                {%- for file, earlier in unchanged.items() -%}
+                    {%- do scans.update({file: {'rows': earlier['rows_read'], 'bad_line': none,
+                        'columns': raw_column_names(table_name)}}) -%}
+                    {%- do fingerprints.update({file: earlier['fingerprint']}) -%}
+                {%- endfor -%}
                 {%- for file in readable -%}
                     {%- set file_loads = raw_file_check(file, table_name, sizes[file], scans.get(file), problems, empty_files) -%}
                     {%- if file_loads is not none -%}
                         {%- set table_rows.count = table_rows.count + file_loads['rows_read'] -%}
+                        {%- set raw_file = file[folder.rstrip('/') | length + 1:] -%}
+                        {%- set earlier = previous.get(table_name ~ '/' ~ raw_file, {}) -%}
+                        {%- set fingerprint = fingerprints.get(file) -%}
                         {%- do file_loads.update({
                             'source_table': table_name,
-                            'raw_file': file[folder.rstrip('/') | length + 1:]}) -%}
+                            'raw_file': raw_file,
+                            'modified_at': modified.get(file),
+                            'fingerprint': fingerprint,
+                            'loaded_at': earlier['loaded_at']
+                                if fingerprint is not none and earlier.get('fingerprint') == fingerprint
+                                else loaded_now,
+                            'check_signature': signature}) -%}
                         {%- do loads.append(file_loads) -%}
                     {%- endif -%}
                 {%- endfor -%}
                 {%- if table_name == 'events' and problems | length == problems_before -%}
                     {%- set shrunk = raw_history_shrink_problem(raw_file_path(table_name), table_rows.count) -%}
                     {%- if shrunk -%}{%- do problems.append(shrunk) -%}{%- endif -%}
-                    {%- do problems.extend(raw_events_delivery_problems(readable, folder)) -%}
+                    {%- do problems.extend(raw_events_delivery_problems(readable, folder, previous, fingerprints, sizes)) -%}
                 {%- endif -%}
             {%- endif -%}
         {%- elif folder is none and raw_family_enabled(family) and var(family ~ '_source_schema', none) is not none -%}
@@ -207,32 +238,44 @@
 
 {#-
     Records what the check read (on-run-start), as the relation
-    raw.raw_file_loads that the mart data_quality_raw_files reads: one row per raw
-    file, with its table, its path relative to the raw folder, its form, its
-    bytes and its data rows. No row in warehouse mode.
+    raw.raw_file_loads: the load manifest (macros/raw/raw_file_manifest.sql) and
+    the source of the mart data_quality_raw_files. One row per raw file, with its
+    table, its path relative to the raw folder, its form, its bytes, its data rows,
+    its modification time, its content fingerprint, when this content was first
+    loaded, and the check settings it was read with. No row in warehouse mode.
 -#}
 {% macro record_raw_file_loads(loads) %}
     {%- set relation = api.Relation.create(
         database=target.get('database'), schema='raw', identifier='raw_file_loads') -%}
     {%- do adapter.create_schema(api.Relation.create(database=relation.database, schema=relation.schema)) -%}
-    {%- set columns = "cast(source_table as " ~ dbt.type_string() ~ ") as source_table, "
-        ~ "cast(raw_file as " ~ dbt.type_string() ~ ") as raw_file, "
-        ~ "cast(file_format as " ~ dbt.type_string() ~ ") as file_format, "
+    {%- set text = dbt.type_string() -%}
+    {%- set timestamp = api.Column.translate_type('timestamp') -%}
+    {%- set columns = "cast(source_table as " ~ text ~ ") as source_table, "
+        ~ "cast(raw_file as " ~ text ~ ") as raw_file, "
+        ~ "cast(file_format as " ~ text ~ ") as file_format, "
         ~ "cast(file_bytes as " ~ dbt.type_bigint() ~ ") as file_bytes, "
-        ~ "cast(rows_read as " ~ dbt.type_bigint() ~ ") as rows_read" -%}
+        ~ "cast(rows_read as " ~ dbt.type_bigint() ~ ") as rows_read, "
+        ~ "cast(modified_at as " ~ timestamp ~ ") as modified_at, "
+        ~ "cast(fingerprint as " ~ text ~ ") as fingerprint, "
+        ~ "cast(loaded_at as " ~ timestamp ~ ") as loaded_at, "
+        ~ "cast(check_signature as " ~ text ~ ") as check_signature" -%}
     {%- set rows = [] -%}
     {%- for load in loads -%}
-        {%- do rows.append("(" ~ sql_text_literal(load['source_table']) ~ ", "
-            ~ sql_text_literal(load['raw_file']) ~ ", " ~ sql_text_literal(load['file_format'])
-            ~ ", " ~ load['file_bytes'] ~ ", " ~ load['rows_read'] ~ ")") -%}
+        {%- set values = [sql_text_literal(load['source_table']), sql_text_literal(load['raw_file']),
+            sql_text_literal(load['file_format']), load['file_bytes'], load['rows_read']] -%}
+        {%- for key in ['modified_at', 'fingerprint', 'loaded_at', 'check_signature'] -%}
+            {%- do values.append('null' if load.get(key) is none else sql_text_literal(load[key])) -%}
+        {%- endfor -%}
+        {%- do rows.append("(" ~ values | join(', ') ~ ")") -%}
     {%- endfor -%}
     {%- set values = rows | join(', ') if rows
-        else "(cast(null as " ~ dbt.type_string() ~ "), '', '', 0, 0)" -%}
+        else "(cast(null as " ~ text ~ "), '', '', 0, 0, null, null, null, null)" -%}
     {#- a statement without a result (over a Spark Thrift server run_query fails on one) -#}
     {%- call statement('record_raw_file_loads', fetch_result=False, auto_begin=False) -%}
         create or replace view {{ relation }} as
         select {{ columns }}
-        from (values {{ values }}) as loads (source_table, raw_file, file_format, file_bytes, rows_read)
+        from (values {{ values }}) as loads (source_table, raw_file, file_format, file_bytes,
+            rows_read, modified_at, fingerprint, loaded_at, check_signature)
         {{- '' if rows else ' where source_table is not null' }}
     {%- endcall -%}
 {% endmacro %}
@@ -518,39 +561,52 @@
 {#-
     Why the events files `files` (in the raw folder `folder`) cannot be read by
     this incremental run, as a list of problems (empty when they can, or when
-    the run is not incremental), from what the last run read
-    (raw.raw_file_loads, written by record_raw_file_loads):
+    the run is not incremental), from the last run's manifest `previous`
+    (previous_raw_file_loads) and this run's `fingerprints` and `sizes` of the
+    files:
     - a file the last run read is gone: its rows are still in the tables;
     - a file that is new since the last run holds events of a day before the
       incremental window (latest built day - events_lookback_days), which an
-      incremental run does not reach.
-    A file that changed in place is not told apart here (its rows may have
-    grown, as a month's file does); whatever it adds before the window makes
-    the test assert_raw_files_add_up_to_the_audit fail.
+      incremental run does not reach;
+    - a file the last run read was rewritten (its content changed, and not only
+      by new lines at its end) and holds events of a day before the window: the
+      tables hold those days as the last run read them.
+    A file that only grew is read again, as a month's file does; what its new
+    lines add before the window makes the test assert_raw_files_add_up_to_the_audit
+    fail.
 -#}
-{% macro raw_events_delivery_problems(files, folder) %}
-    {{ return(adapter.dispatch('raw_events_delivery_problems', 'ecommerce_behavior')(files, folder)) }}
+{% macro raw_events_delivery_problems(files, folder, previous, fingerprints, sizes) %}
+    {{ return(adapter.dispatch('raw_events_delivery_problems', 'ecommerce_behavior')(
+        files, folder, previous, fingerprints, sizes)) }}
 {% endmacro %}
 
 {#- engines that read a table from one file only (Spark): a file is not new or gone there -#}
-{% macro default__raw_events_delivery_problems(files, folder) %}
+{% macro default__raw_events_delivery_problems(files, folder, previous, fingerprints, sizes) %}
     {{ return([]) }}
 {% endmacro %}
 
-{% macro duckdb__raw_events_delivery_problems(files, folder) %}
+{% macro duckdb__raw_events_delivery_problems(files, folder, previous, fingerprints, sizes) %}
     {%- set relation = incremental_events_relation() -%}
-    {%- set loads = adapter.get_relation(
-        database=target.get('database'), schema='raw', identifier='raw_file_loads') -%}
-    {%- if relation is none or loads is none -%}{{ return([]) }}{%- endif -%}
-    {%- set earlier = run_query("select raw_file from " ~ loads ~ " where source_table = 'events'")
-        .columns[0].values() | list -%}
-    {%- if not earlier -%}{{ return([]) }}{%- endif -%}
+    {%- set earlier = [] -%}
+    {%- for key in previous if key.startswith('events/') -%}
+        {%- do earlier.append(key[7:]) -%}
+    {%- endfor -%}
+    {%- if relation is none or not earlier -%}{{ return([]) }}{%- endif -%}
     {%- set base = folder.rstrip('/') ~ '/' -%}
     {%- set present = [] -%}
     {%- set new_files = [] -%}
+    {%- set rewritten = [] -%}
     {%- for file in files -%}
-        {%- do present.append(file[base | length:]) -%}
-        {%- if file[base | length:] not in earlier -%}{%- do new_files.append(file) -%}{%- endif -%}
+        {%- set raw_file = file[base | length:] -%}
+        {%- do present.append(raw_file) -%}
+        {%- set before = previous.get('events/' ~ raw_file) -%}
+        {%- if before is none -%}
+            {%- do new_files.append(file) -%}
+        {%- elif before['fingerprint'] is not none and fingerprints.get(file) is not none
+            and fingerprints[file] != before['fingerprint']
+            and not raw_file_only_grew(file, sizes[file], before) -%}
+            {%- do rewritten.append(file) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- set problems = [] -%}
     {%- set gone = earlier | reject('in', present) | sort -%}
@@ -561,21 +617,33 @@
             ~ " from the files there are now with a full refresh (make build FULL_REFRESH=1,"
             ~ " dbt build --full-refresh).") -%}
     {%- endif -%}
-    {%- if new_files -%}
-        {%- set window_start = dbt.dateadd('day', -1 * var('events_lookback_days'), 'max(event_date)') -%}
+    {%- set window_start = dbt.dateadd('day', -1 * var('events_lookback_days'), 'max(event_date)') -%}
+    {%- for kind, checked in [('new', new_files), ('rewritten', rewritten)] if checked -%}
         {%- set found = run_query(
             "select (select cast(" ~ window_start ~ " as date) from " ~ relation ~ "),"
             ~ " (select min(cast(" ~ parse_timestamp('event_time') ~ " as date)) from ("
-            ~ duckdb_raw_files_select(new_files, ['event_time']) ~ "))").rows[0] -%}
+            ~ duckdb_raw_files_select(checked, ['event_time']) ~ "))").rows[0] -%}
         {%- if found[0] is not none and found[1] is not none and found[1] < found[0] -%}
-            {%- do problems.append(
-                "new events file(s) " ~ new_files | join(', ') ~ " hold events of " ~ found[1]
-                ~ ", before the days an incremental run rebuilds (from " ~ found[0]
-                ~ ": the latest built day minus events_lookback_days = " ~ var('events_lookback_days')
-                ~ "). Rebuild with a full refresh (make build FULL_REFRESH=1, dbt build"
-                ~ " --full-refresh) to take them in, or raise events_lookback_days.") -%}
+            {%- set window = "(from " ~ found[0] ~ ": the latest built day minus events_lookback_days = "
+                ~ var('events_lookback_days') ~ ")" -%}
+            {%- if kind == 'new' -%}
+                {%- do problems.append(
+                    "new events file(s) " ~ checked | join(', ') ~ " hold events of " ~ found[1]
+                    ~ ", before the days an incremental run rebuilds " ~ window
+                    ~ ". Rebuild with a full refresh (make build FULL_REFRESH=1, dbt build"
+                    ~ " --full-refresh) to take them in, or raise events_lookback_days.") -%}
+            {%- else -%}
+                {%- do problems.append(
+                    "events file(s) " ~ checked | join(', ') ~ " changed since the last run read"
+                    ~ " them (not only by new lines at the end) and hold events of " ~ found[1]
+                    ~ ", before the days an incremental run rebuilds " ~ window
+                    ~ ": the tables hold those days as the last run read them. Restore the"
+                    ~ " file(s) as they were (deliver new events as new files, or as new lines at"
+                    ~ " the end of a file), or rebuild with a full refresh (make build"
+                    ~ " FULL_REFRESH=1, dbt build --full-refresh).") -%}
+            {%- endif -%}
         {%- endif -%}
-    {%- endif -%}
+    {%- endfor -%}
     {{ return(problems) }}
 {% endmacro %}
 

@@ -12,8 +12,12 @@ day to incremental runs must equal a full build, or stop the run when they canno
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
 import gzip
+import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -287,18 +291,102 @@ def test_daily_files_delivered_to_incremental_runs_equal_a_full_build(day_by_day
     assert mart_differences(day_by_day[2], folders[1]) == {}
 
 
+@contextlib.contextmanager
+def restored(path: Path):
+    """Whatever the block does to the file `path` (rewrite, delete), put back its bytes and
+    its modification time afterwards, also when the block fails."""
+    kept, stat = path.read_bytes(), path.stat()
+    try:
+        yield
+    finally:
+        path.write_bytes(kept)
+        os.utime(path, (stat.st_atime, stat.st_mtime))
+
+
 def test_a_file_the_last_run_read_that_is_gone_stops_the_run(day_by_day):
     raw, work, _ = day_by_day
     gone = sorted((raw / "events").glob("*.csv"))[-1]
-    kept = gone.read_bytes()
-    gone.unlink()
-    try:
+    with restored(gone):  # the run stops before any model: the database is as it was
+        gone.unlink()
         result = run_dbt(["build"], work, {"raw_path": str(raw)})
-    finally:
-        gone.write_bytes(kept)  # the run stopped before any model: the database is as it was
     assert not result.success
     assert (f"the last run read the events file(s) {raw}/events/{gone.name}, which are gone:"
             " their rows are still in the tables. Restore them, or rebuild") in result.output
+
+
+def manifest_of(work: Path) -> dict[str, tuple]:
+    """The load manifest of the work database: {raw_file: (bytes, rows, modified_at,
+    fingerprint, loaded_at)} of the events files."""
+    with duckdb.connect(str(duckdb_path(work)), read_only=True) as con:
+        rows = con.execute(
+            "select raw_file, file_bytes, rows_read, modified_at, fingerprint, loaded_at"
+            " from raw.raw_file_loads where source_table = 'events'").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def file_facts(path: Path) -> tuple:
+    """(bytes, modification time in UTC to the second, md5) of a file, by Python."""
+    stat = path.stat()
+    modified = dt.datetime.fromtimestamp(int(stat.st_mtime), dt.UTC).replace(tzinfo=None)
+    return stat.st_size, modified, hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def test_the_load_manifest_records_each_file_and_reads_only_what_changed(day_by_day):
+    """An incremental run after one daily file was touched (same bytes, a new
+    modification time), another grew (a line added at its end), and a third changed
+    with the same size and modification time (which the check does not read again)."""
+    raw, work, _ = day_by_day
+    files = sorted((raw / "events").glob("*.csv"))
+    before = manifest_of(work)
+    for path in files:
+        size, modified, md5 = file_facts(path)
+        assert before[f"events/{path.name}"][0] == size
+        assert before[f"events/{path.name}"][2:4] == (modified, md5), path.name
+    # the files of the first build kept the time they were first loaded
+    first, later = before[f"events/{files[0].name}"][4], before[f"events/{files[-1].name}"][4]
+    assert first < later
+
+    touched, grown, unseen = files[5], files[-2], files[7]
+    os.utime(touched, (touched.stat().st_atime, touched.stat().st_mtime + 3600))
+    # the same size and modification time: taken from the manifest, not read (as make
+    # and rsync do; documented); a day before the window, so no table reads it either
+    stat = unseen.stat()
+    header, changed = read_rows(unseen)
+    changed[0][-1] = changed[0][-1][:-1] + ("x" if changed[0][-1][-1:] != "x" else "y")
+    header, rows = read_rows(grown)
+    with grown.open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(rows[-1])  # an exact copy, appended
+    with restored(unseen):
+        write_part(unseen, header, changed)
+        assert unseen.stat().st_size == stat.st_size
+        os.utime(unseen, (stat.st_atime, stat.st_mtime))
+        result = run_dbt(["build"], work, {"raw_path": str(raw)})
+    assert result.success, result.output[-3000:]  # the audit's two readers agree
+    after = manifest_of(work)
+    assert after[f"events/{unseen.name}"] == before[f"events/{unseen.name}"]
+
+    size, modified, md5 = file_facts(touched)
+    assert after[f"events/{touched.name}"][2:4] == (modified, md5)
+    assert after[f"events/{touched.name}"][4] == before[f"events/{touched.name}"][4]
+    size, modified, md5 = file_facts(grown)
+    assert after[f"events/{grown.name}"][:4] == (size, len(rows) + 1, modified, md5)
+    assert after[f"events/{grown.name}"][4] > before[f"events/{grown.name}"][4]
+    unchanged = [f"events/{p.name}" for p in files if p not in (touched, grown)]
+    assert all(after[f] == before[f] for f in unchanged)
+
+
+def test_a_rewritten_file_with_days_before_the_window_stops_the_run(day_by_day):
+    raw, work, _ = day_by_day
+    rewritten = sorted((raw / "events").glob("*.csv"))[3]
+    header, rows = read_rows(rewritten)
+    with restored(rewritten):  # the run stops before any model: the database is as it was
+        write_part(rewritten, header, [[*row[:-1], row[-1] + "-changed"] for row in rows])
+        result = run_dbt(["build"], work, {"raw_path": str(raw)})
+    assert not result.success
+    assert (f"events file(s) {rewritten} changed since the last run read them (not only by new"
+            f" lines at the end) and hold events of {rows[0][0][:10]}, before the days an"
+            " incremental run rebuilds (from ") in result.output, result.output[-3000:]
+    assert "Restore the file(s) as they were" in result.output
 
 
 def test_a_new_file_of_days_before_the_window_stops_the_run(day_by_day):
@@ -320,7 +408,8 @@ def test_a_new_file_of_days_before_the_window_stops_the_run(day_by_day):
     with duckdb.connect(str(duckdb_path(work))) as con:
         con.execute("create table raw.earlier_loads as select * from raw.raw_file_loads")
         con.execute("create or replace view raw.raw_file_loads as select * from raw.earlier_loads"
-                    " union all select 'events', 'events/resent/day-11.csv', 'csv', 0, 0")
+                    " union all select 'events', 'events/resent/day-11.csv', 'csv', 0, 0,"
+                    " null, null, null, null")
     unseen = run_dbt(["build"], work, {"raw_path": str(raw)})
     assert not unseen.success
     assert "Failure in test assert_raw_files_add_up_to_the_audit" in unseen.output

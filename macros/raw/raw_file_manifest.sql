@@ -1,0 +1,140 @@
+{#-
+    The load manifest (docs/raw_data.md, "The load manifest"): what the last run's
+    raw-file check read from each file, so that this run's check reads again only
+    the files that are new or changed, and can tell a file that only grew (new
+    lines at its end) from one that was rewritten. The manifest is the relation
+    raw.raw_file_loads (record_raw_file_loads): one row per file, with its bytes,
+    modification time, content fingerprint (md5 of its bytes), rows, when this
+    content was first loaded, and the check settings it was read with.
+-#}
+
+{#-
+    The settings a file's check depends on, as text: the raw folder, the table's
+    contract columns, the var raw_encoding and the var raw_csv_delimiter. A
+    recorded file is reused only when they are the same (another raw_path, a new
+    contract column, another encoding: every file is checked again).
+-#}
+{% macro raw_check_signature(table_name) %}
+    {{ return(tojson([raw_folder(raw_contract()[table_name]['family']), raw_column_names(table_name),
+        var('raw_encoding'), var('raw_csv_delimiter') | string])) }}
+{% endmacro %}
+
+
+{#-
+    The last run's manifest: {'<table>/<raw_file>': {'file_bytes', 'modified_at'
+    (text), 'fingerprint', 'loaded_at' (text), 'rows_read', 'check_signature'}},
+    empty when there is none (a first build, warehouse mode, a record written
+    before the manifest's columns, an engine without one).
+-#}
+{% macro previous_raw_file_loads() %}
+    {{ return(adapter.dispatch('previous_raw_file_loads', 'ecommerce_behavior')()) }}
+{% endmacro %}
+
+{% macro default__previous_raw_file_loads() %}
+    {{ return({}) }}
+{% endmacro %}
+
+{% macro duckdb__previous_raw_file_loads() %}
+    {%- set relation = adapter.get_relation(
+        database=target.get('database'), schema='raw', identifier='raw_file_loads') -%}
+    {%- if relation is none -%}{{ return({}) }}{%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- if 'check_signature' not in columns -%}{{ return({}) }}{%- endif -%}
+    {%- set table = run_query(
+        "select source_table || '/' || raw_file, file_bytes,"
+        ~ " strftime(modified_at, '%Y-%m-%d %H:%M:%S.%f'), fingerprint,"
+        ~ " strftime(loaded_at, '%Y-%m-%d %H:%M:%S.%f'), rows_read, check_signature from " ~ relation) -%}
+    {%- set loads = {} -%}
+    {%- for row in table.rows -%}
+        {%- do loads.update({row[0]: {'file_bytes': row[1], 'modified_at': row[2], 'fingerprint': row[3],
+            'loaded_at': row[4], 'rows_read': row[5], 'check_signature': row[6]}}) -%}
+    {%- endfor -%}
+    {{ return(loads) }}
+{% endmacro %}
+
+
+{#-
+    The modification time of each of the files `paths`, as UTC text
+    ('YYYY-MM-DD HH:MM:SS.ffffff'): {path: text}; empty on engines that do not
+    record it.
+-#}
+{% macro raw_files_modified_at(paths) %}
+    {{ return(adapter.dispatch('raw_files_modified_at', 'ecommerce_behavior')(paths)) }}
+{% endmacro %}
+
+{% macro default__raw_files_modified_at(paths) %}
+    {{ return({}) }}
+{% endmacro %}
+
+{#- read_blob without its content column reads the files' metadata only -#}
+{% macro duckdb__raw_files_modified_at(paths) %}
+    {%- if not paths -%}{{ return({}) }}{%- endif -%}
+    {%- set literals = [] -%}
+    {%- for path in paths -%}
+        {%- do literals.append(sql_text_literal(path)) -%}
+    {%- endfor -%}
+    {%- set found = {} -%}
+    {%- for row in run_query("select filename, strftime(last_modified at time zone 'UTC',"
+        ~ " '%Y-%m-%d %H:%M:%S.%f') from read_blob([" ~ literals | join(', ') ~ "])").rows -%}
+        {%- do found.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{% endmacro %}
+
+
+{#-
+    The content fingerprint of each of the files `paths`: the md5 of its bytes, as
+    hex ({path: md5}); empty on engines that do not record it. `sizes` ({path:
+    bytes}) groups the files into reads of at most about 256 MB (one query for a
+    folder of small daily files; a large file alone: read_blob holds a file's bytes
+    in memory).
+-#}
+{% macro raw_file_fingerprints(paths, sizes) %}
+    {{ return(adapter.dispatch('raw_file_fingerprints', 'ecommerce_behavior')(paths, sizes)) }}
+{% endmacro %}
+
+{% macro default__raw_file_fingerprints(paths, sizes) %}
+    {{ return({}) }}
+{% endmacro %}
+
+{% macro duckdb__raw_file_fingerprints(paths, sizes) %}
+    {%- set groups = [[]] -%}
+    {%- set group_bytes = namespace(total=0) -%}
+    {%- for path in paths -%}
+        {%- if groups[-1] and group_bytes.total + sizes[path] > 256 * 1024 * 1024 -%}
+            {%- do groups.append([]) -%}
+            {%- set group_bytes.total = 0 -%}
+        {%- endif -%}
+        {%- do groups[-1].append(sql_text_literal(path)) -%}
+        {%- set group_bytes.total = group_bytes.total + sizes[path] -%}
+    {%- endfor -%}
+    {%- set found = {} -%}
+    {%- for group in groups if group -%}
+        {%- for row in run_query("select filename, md5(content) from read_blob([" ~ group | join(', ') ~ "])").rows -%}
+            {%- do found.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(found) }}
+{% endmacro %}
+
+
+{#-
+    Did the file `path` only grow since the manifest recorded it (`earlier`: its
+    row of previous_raw_file_loads)? True when it is longer and its first
+    earlier-bytes hash to the recorded fingerprint: new lines were added at its
+    end, nothing before them changed.
+-#}
+{% macro raw_file_only_grew(path, size, earlier) %}
+    {{ return(adapter.dispatch('raw_file_only_grew', 'ecommerce_behavior')(path, size, earlier)) }}
+{% endmacro %}
+
+{% macro default__raw_file_only_grew(path, size, earlier) %}
+    {{ return(false) }}
+{% endmacro %}
+
+{% macro duckdb__raw_file_only_grew(path, size, earlier) %}
+    {%- if earlier['fingerprint'] is none or size <= earlier['file_bytes'] -%}{{ return(false) }}{%- endif -%}
+    {%- set row = run_query("select md5(content[1:" ~ earlier['file_bytes'] ~ "]) from read_blob("
+        ~ sql_text_literal(path) ~ ")").rows[0] -%}
+    {{ return(row[0] == earlier['fingerprint']) }}
+{% endmacro %}
