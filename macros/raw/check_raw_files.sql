@@ -117,7 +117,8 @@
                             'modified_at': modified.get(file),
                             'fingerprint': fingerprint,
                             'loaded_at': earlier['loaded_at']
-                                if fingerprint is not none and earlier.get('fingerprint') == fingerprint
+                                if file in unchanged
+                                    or (fingerprint is not none and earlier.get('fingerprint') == fingerprint)
                                 else loaded_now,
                             'check_signature': signature}) -%}
                         {%- do loads.append(file_loads) -%}

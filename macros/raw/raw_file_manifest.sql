@@ -23,8 +23,9 @@
 {#-
     The last run's manifest: {'<table>/<raw_file>': {'file_bytes', 'modified_at'
     (text), 'fingerprint', 'loaded_at' (text), 'rows_read', 'check_signature'}},
-    empty when there is none (a first build, warehouse mode, a record written
-    before the manifest's columns, an engine without one).
+    empty when there is none (a first build, warehouse mode, an engine without
+    one). A record written before the manifest's columns gives its files with
+    none of those columns: every file is read again, and a gone one is named.
 -#}
 {% macro previous_raw_file_loads() %}
     {{ return(adapter.dispatch('previous_raw_file_loads', 'ecommerce_behavior')()) }}
@@ -39,11 +40,12 @@
         database=target.get('database'), schema='raw', identifier='raw_file_loads') -%}
     {%- if relation is none -%}{{ return({}) }}{%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-    {%- if 'check_signature' not in columns -%}{{ return({}) }}{%- endif -%}
+    {#- a record written before the manifest's columns: its files, none of them reusable -#}
+    {%- set manifest_columns = "strftime(modified_at, '%Y-%m-%d %H:%M:%S.%f'), fingerprint,"
+        ~ " strftime(loaded_at, '%Y-%m-%d %H:%M:%S.%f'), rows_read, check_signature"
+        if 'check_signature' in columns else "null, null, null, rows_read, null" -%}
     {%- set table = run_query(
-        "select source_table || '/' || raw_file, file_bytes,"
-        ~ " strftime(modified_at, '%Y-%m-%d %H:%M:%S.%f'), fingerprint,"
-        ~ " strftime(loaded_at, '%Y-%m-%d %H:%M:%S.%f'), rows_read, check_signature from " ~ relation) -%}
+        "select source_table || '/' || raw_file, file_bytes, " ~ manifest_columns ~ " from " ~ relation) -%}
     {%- set loads = {} -%}
     {%- for row in table.rows -%}
         {%- do loads.update({row[0]: {'file_bytes': row[1], 'modified_at': row[2], 'fingerprint': row[3],
@@ -86,9 +88,15 @@
     The content fingerprint of each of the files `paths`: the md5 of its bytes, as
     hex ({path: md5}); empty on engines that do not record it. `sizes` ({path:
     bytes}) groups the files into reads of at most about 256 MB (one query for a
-    folder of small daily files; a large file alone: read_blob holds a file's bytes
-    in memory).
+    folder of small daily files; a large file alone). read_blob holds a file's
+    bytes in memory and refuses a file of 4 GiB or more, so a file larger than
+    raw_fingerprint_max_bytes() gets none: it is read again whenever its size or
+    modification time changes, and is never told grown or rewritten.
 -#}
+{% macro raw_fingerprint_max_bytes() %}
+    {{ return(1024 * 1024 * 1024) }}
+{% endmacro %}
+
 {% macro raw_file_fingerprints(paths, sizes) %}
     {{ return(adapter.dispatch('raw_file_fingerprints', 'ecommerce_behavior')(paths, sizes)) }}
 {% endmacro %}
@@ -100,7 +108,7 @@
 {% macro duckdb__raw_file_fingerprints(paths, sizes) %}
     {%- set groups = [[]] -%}
     {%- set group_bytes = namespace(total=0) -%}
-    {%- for path in paths -%}
+    {%- for path in paths if sizes[path] <= raw_fingerprint_max_bytes() -%}
         {%- if groups[-1] and group_bytes.total + sizes[path] > 256 * 1024 * 1024 -%}
             {%- do groups.append([]) -%}
             {%- set group_bytes.total = 0 -%}
@@ -122,7 +130,7 @@
     Did the file `path` only grow since the manifest recorded it (`earlier`: its
     row of previous_raw_file_loads)? True when it is longer and its first
     earlier-bytes hash to the recorded fingerprint: new lines were added at its
-    end, nothing before them changed.
+    end, nothing before them changed. Reads the file once more.
 -#}
 {% macro raw_file_only_grew(path, size, earlier) %}
     {{ return(adapter.dispatch('raw_file_only_grew', 'ecommerce_behavior')(path, size, earlier)) }}
@@ -133,7 +141,8 @@
 {% endmacro %}
 
 {% macro duckdb__raw_file_only_grew(path, size, earlier) %}
-    {%- if earlier['fingerprint'] is none or size <= earlier['file_bytes'] -%}{{ return(false) }}{%- endif -%}
+    {%- if earlier['fingerprint'] is none or size <= earlier['file_bytes']
+        or size > raw_fingerprint_max_bytes() -%}{{ return(false) }}{%- endif -%}
     {%- set row = run_query("select md5(content[1:" ~ earlier['file_bytes'] ~ "]) from read_blob("
         ~ sql_text_literal(path) ~ ")").rows[0] -%}
     {{ return(row[0] == earlier['fingerprint']) }}

@@ -333,8 +333,9 @@ def file_facts(path: Path) -> tuple:
 
 def test_the_load_manifest_records_each_file_and_reads_only_what_changed(day_by_day):
     """An incremental run after one daily file was touched (same bytes, a new
-    modification time), another grew (a line added at its end), and a third changed
-    with the same size and modification time (which the check does not read again)."""
+    modification time), another grew (a line of the last day added at its end), and a
+    third changed with the same size and modification time (which the check does not
+    read again)."""
     raw, work, _ = day_by_day
     files = sorted((raw / "events").glob("*.csv"))
     before = manifest_of(work)
@@ -346,7 +347,9 @@ def test_the_load_manifest_records_each_file_and_reads_only_what_changed(day_by_
     first, later = before[f"events/{files[0].name}"][4], before[f"events/{files[-1].name}"][4]
     assert first < later
 
-    touched, grown, unseen = files[5], files[-2], files[7]
+    # the grown file holds days before the window: only its new line (of the last day)
+    # may be read again, which a rewritten file of such days would not allow
+    touched, grown, unseen, last_day = files[5], files[9], files[7], files[-2]
     os.utime(touched, (touched.stat().st_atime, touched.stat().st_mtime + 3600))
     # the same size and modification time: taken from the manifest, not read (as make
     # and rsync do; documented); a day before the window, so no table reads it either
@@ -354,8 +357,8 @@ def test_the_load_manifest_records_each_file_and_reads_only_what_changed(day_by_
     header, changed = read_rows(unseen)
     changed[0][-1] = changed[0][-1][:-1] + ("x" if changed[0][-1][-1:] != "x" else "y")
     header, rows = read_rows(grown)
-    with grown.open("a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerow(rows[-1])  # an exact copy, appended
+    with grown.open("a", newline="", encoding="utf-8") as handle:  # a late copy, appended
+        csv.writer(handle, lineterminator="\n").writerow(read_rows(last_day)[1][-1])
     with restored(unseen):
         write_part(unseen, header, changed)
         assert unseen.stat().st_size == stat.st_size
@@ -373,6 +376,29 @@ def test_the_load_manifest_records_each_file_and_reads_only_what_changed(day_by_
     assert after[f"events/{grown.name}"][4] > before[f"events/{grown.name}"][4]
     unchanged = [f"events/{p.name}" for p in files if p not in (touched, grown)]
     assert all(after[f] == before[f] for f in unchanged)
+
+
+def test_a_record_of_an_earlier_version_still_names_a_gone_file(day_by_day):
+    """The first run after an upgrade finds raw.raw_file_loads without the manifest's
+    columns (as the version before the manifest wrote it): it reads every file again
+    and still names a file that is gone."""
+    raw, work, _ = day_by_day
+    with duckdb.connect(str(duckdb_path(work))) as con:
+        con.execute("create or replace table raw.saved_loads as select * from raw.raw_file_loads")
+        con.execute("create or replace view raw.raw_file_loads as select source_table, raw_file,"
+                    " file_format, file_bytes, rows_read from raw.saved_loads")
+    gone = sorted((raw / "events").glob("*.csv"))[-1]
+    try:
+        with restored(gone):
+            gone.unlink()
+            result = run_dbt(["build"], work, {"raw_path": str(raw)})
+    finally:
+        with duckdb.connect(str(duckdb_path(work))) as con:
+            con.execute("create or replace view raw.raw_file_loads as"
+                        " select * from raw.saved_loads")
+    assert not result.success
+    assert f"the last run read the events file(s) {raw}/events/{gone.name}, which are gone" in (
+        result.output), result.output[-3000:]
 
 
 def test_a_rewritten_file_with_days_before_the_window_stops_the_run(day_by_day):
