@@ -127,7 +127,7 @@
                 {%- if table_name == 'events' and problems | length == problems_before -%}
                     {%- set shrunk = raw_history_shrink_problem(raw_file_path(table_name), table_rows.count) -%}
                     {%- if shrunk -%}{%- do problems.append(shrunk) -%}{%- endif -%}
-                    {%- do problems.extend(raw_events_delivery_problems(readable, folder, previous, fingerprints, sizes)) -%}
+                    {%- do problems.extend(raw_events_delivery_problems(readable, folder, previous)) -%}
                 {%- endif -%}
             {%- endif -%}
         {%- elif folder is none and raw_family_enabled(family) and var(family ~ '_source_schema', none) is not none -%}
@@ -563,30 +563,27 @@
     Why the events files `files` (in the raw folder `folder`) cannot be read by
     this incremental run, as a list of problems (empty when they can, or when
     the run is not incremental), from the last run's manifest `previous`
-    (previous_raw_file_loads) and this run's `fingerprints` and `sizes` of the
-    files:
+    (previous_raw_file_loads):
     - a file the last run read is gone: its rows are still in the tables;
     - a file that is new since the last run holds events of a day before the
       incremental window (latest built day - events_lookback_days), which an
-      incremental run does not reach;
-    - a file the last run read was rewritten (its content changed, and not only
-      by new lines at its end) and holds events of a day before the window: the
-      tables hold those days as the last run read them.
-    A file that only grew is read again, as a month's file does; what its new
-    lines add before the window makes the test assert_raw_files_add_up_to_the_audit
-    fail.
+      incremental run does not reach.
+    A file that changed in place is read again (a month's file grows; a single
+    file is exported again with its history): its file fingerprint cannot tell a
+    change of the days before the window from the same history written again.
+    What a change adds before the window makes the test
+    assert_raw_files_add_up_to_the_audit fail.
 -#}
-{% macro raw_events_delivery_problems(files, folder, previous, fingerprints, sizes) %}
-    {{ return(adapter.dispatch('raw_events_delivery_problems', 'ecommerce_behavior')(
-        files, folder, previous, fingerprints, sizes)) }}
+{% macro raw_events_delivery_problems(files, folder, previous) %}
+    {{ return(adapter.dispatch('raw_events_delivery_problems', 'ecommerce_behavior')(files, folder, previous)) }}
 {% endmacro %}
 
 {#- engines that read a table from one file only (Spark): a file is not new or gone there -#}
-{% macro default__raw_events_delivery_problems(files, folder, previous, fingerprints, sizes) %}
+{% macro default__raw_events_delivery_problems(files, folder, previous) %}
     {{ return([]) }}
 {% endmacro %}
 
-{% macro duckdb__raw_events_delivery_problems(files, folder, previous, fingerprints, sizes) %}
+{% macro duckdb__raw_events_delivery_problems(files, folder, previous) %}
     {%- set relation = incremental_events_relation() -%}
     {%- set earlier = [] -%}
     {%- for key in previous if key.startswith('events/') -%}
@@ -596,18 +593,9 @@
     {%- set base = folder.rstrip('/') ~ '/' -%}
     {%- set present = [] -%}
     {%- set new_files = [] -%}
-    {%- set rewritten = [] -%}
     {%- for file in files -%}
-        {%- set raw_file = file[base | length:] -%}
-        {%- do present.append(raw_file) -%}
-        {%- set before = previous.get('events/' ~ raw_file) -%}
-        {%- if before is none -%}
-            {%- do new_files.append(file) -%}
-        {%- elif before['fingerprint'] is not none and fingerprints.get(file) is not none
-            and fingerprints[file] != before['fingerprint']
-            and not raw_file_only_grew(file, sizes[file], before) -%}
-            {%- do rewritten.append(file) -%}
-        {%- endif -%}
+        {%- do present.append(file[base | length:]) -%}
+        {%- if file[base | length:] not in earlier -%}{%- do new_files.append(file) -%}{%- endif -%}
     {%- endfor -%}
     {%- set problems = [] -%}
     {%- set gone = earlier | reject('in', present) | sort -%}
@@ -618,33 +606,21 @@
             ~ " from the files there are now with a full refresh (make build FULL_REFRESH=1,"
             ~ " dbt build --full-refresh).") -%}
     {%- endif -%}
-    {%- set window_start = dbt.dateadd('day', -1 * var('events_lookback_days'), 'max(event_date)') -%}
-    {%- for kind, checked in [('new', new_files), ('rewritten', rewritten)] if checked -%}
+    {%- if new_files -%}
+        {%- set window_start = dbt.dateadd('day', -1 * var('events_lookback_days'), 'max(event_date)') -%}
         {%- set found = run_query(
             "select (select cast(" ~ window_start ~ " as date) from " ~ relation ~ "),"
             ~ " (select min(cast(" ~ parse_timestamp('event_time') ~ " as date)) from ("
-            ~ duckdb_raw_files_select(checked, ['event_time']) ~ "))").rows[0] -%}
+            ~ duckdb_raw_files_select(new_files, ['event_time']) ~ "))").rows[0] -%}
         {%- if found[0] is not none and found[1] is not none and found[1] < found[0] -%}
-            {%- set window = "(from " ~ found[0] ~ ": the latest built day minus events_lookback_days = "
-                ~ var('events_lookback_days') ~ ")" -%}
-            {%- if kind == 'new' -%}
-                {%- do problems.append(
-                    "new events file(s) " ~ checked | join(', ') ~ " hold events of " ~ found[1]
-                    ~ ", before the days an incremental run rebuilds " ~ window
-                    ~ ". Rebuild with a full refresh (make build FULL_REFRESH=1, dbt build"
-                    ~ " --full-refresh) to take them in, or raise events_lookback_days.") -%}
-            {%- else -%}
-                {%- do problems.append(
-                    "events file(s) " ~ checked | join(', ') ~ " changed since the last run read"
-                    ~ " them (not only by new lines at the end) and hold events of " ~ found[1]
-                    ~ ", before the days an incremental run rebuilds " ~ window
-                    ~ ": the tables hold those days as the last run read them. Restore the"
-                    ~ " file(s) as they were (deliver new events as new files, or as new lines at"
-                    ~ " the end of a file), or rebuild with a full refresh (make build"
-                    ~ " FULL_REFRESH=1, dbt build --full-refresh).") -%}
-            {%- endif -%}
+            {%- do problems.append(
+                "new events file(s) " ~ new_files | join(', ') ~ " hold events of " ~ found[1]
+                ~ ", before the days an incremental run rebuilds (from " ~ found[0]
+                ~ ": the latest built day minus events_lookback_days = " ~ var('events_lookback_days')
+                ~ "). Rebuild with a full refresh (make build FULL_REFRESH=1, dbt build"
+                ~ " --full-refresh) to take them in, or raise events_lookback_days.") -%}
         {%- endif -%}
-    {%- endfor -%}
+    {%- endif -%}
     {{ return(problems) }}
 {% endmacro %}
 

@@ -1,8 +1,7 @@
 {#-
     The load manifest (docs/raw_data.md, "The load manifest"): what the last run's
     raw-file check read from each file, so that this run's check reads again only
-    the files that are new or changed, and can tell a file that only grew (new
-    lines at its end) from one that was rewritten. The manifest is the relation
+    the files that are new or changed. The manifest is the relation
     raw.raw_file_loads (record_raw_file_loads): one row per file, with its bytes,
     modification time, content fingerprint (md5 of its bytes), rows, when this
     content was first loaded, and the check settings it was read with.
@@ -90,8 +89,8 @@
     bytes}) groups the files into reads of at most about 256 MB (one query for a
     folder of small daily files; a large file alone). read_blob holds a file's
     bytes in memory and refuses a file of 4 GiB or more, so a file larger than
-    raw_fingerprint_max_bytes() gets none: it is read again whenever its size or
-    modification time changes, and is never told grown or rewritten.
+    raw_fingerprint_max_bytes() gets none (its loaded_at is then kept only while its
+    size and modification time stay the same).
 -#}
 {% macro raw_fingerprint_max_bytes() %}
     {{ return(1024 * 1024 * 1024) }}
@@ -123,27 +122,4 @@
         {%- endfor -%}
     {%- endfor -%}
     {{ return(found) }}
-{% endmacro %}
-
-
-{#-
-    Did the file `path` only grow since the manifest recorded it (`earlier`: its
-    row of previous_raw_file_loads)? True when it is longer and its first
-    earlier-bytes hash to the recorded fingerprint: new lines were added at its
-    end, nothing before them changed. Reads the file once more.
--#}
-{% macro raw_file_only_grew(path, size, earlier) %}
-    {{ return(adapter.dispatch('raw_file_only_grew', 'ecommerce_behavior')(path, size, earlier)) }}
-{% endmacro %}
-
-{% macro default__raw_file_only_grew(path, size, earlier) %}
-    {{ return(false) }}
-{% endmacro %}
-
-{% macro duckdb__raw_file_only_grew(path, size, earlier) %}
-    {%- if earlier['fingerprint'] is none or size <= earlier['file_bytes']
-        or size > raw_fingerprint_max_bytes() -%}{{ return(false) }}{%- endif -%}
-    {%- set row = run_query("select md5(content[1:" ~ earlier['file_bytes'] ~ "]) from read_blob("
-        ~ sql_text_literal(path) ~ ")").rows[0] -%}
-    {{ return(row[0] == earlier['fingerprint']) }}
 {% endmacro %}
