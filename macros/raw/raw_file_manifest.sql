@@ -69,17 +69,8 @@
 
 {#- read_blob without its content column reads the files' metadata only -#}
 {% macro duckdb__raw_files_modified_at(paths) %}
-    {%- if not paths -%}{{ return({}) }}{%- endif -%}
-    {%- set literals = [] -%}
-    {%- for path in paths -%}
-        {%- do literals.append(sql_text_literal(path)) -%}
-    {%- endfor -%}
-    {%- set found = {} -%}
-    {%- for row in run_query("select filename, strftime(last_modified at time zone 'UTC',"
-        ~ " '%Y-%m-%d %H:%M:%S.%f') from read_blob([" ~ literals | join(', ') ~ "])").rows -%}
-        {%- do found.update({row[0]: row[1]}) -%}
-    {%- endfor -%}
-    {{ return(found) }}
+    {{ return(duckdb_read_blob_values(paths,
+        "strftime(last_modified at time zone 'UTC', '%Y-%m-%d %H:%M:%S.%f')")) }}
 {% endmacro %}
 
 
@@ -112,14 +103,12 @@
             {%- do groups.append([]) -%}
             {%- set group_bytes.total = 0 -%}
         {%- endif -%}
-        {%- do groups[-1].append(sql_text_literal(path)) -%}
+        {%- do groups[-1].append(path) -%}
         {%- set group_bytes.total = group_bytes.total + sizes[path] -%}
     {%- endfor -%}
     {%- set found = {} -%}
     {%- for group in groups if group -%}
-        {%- for row in run_query("select filename, md5(content) from read_blob([" ~ group | join(', ') ~ "])").rows -%}
-            {%- do found.update({row[0]: row[1]}) -%}
-        {%- endfor -%}
+        {%- do found.update(duckdb_read_blob_values(group, 'md5(content)')) -%}
     {%- endfor -%}
     {{ return(found) }}
 {% endmacro %}

@@ -400,16 +400,27 @@
 
 {#- read_blob without its content column reads the files' sizes only -#}
 {% macro duckdb__raw_file_sizes(paths) %}
+    {{ return(duckdb_read_blob_values(paths, 'size')) }}
+{% endmacro %}
+
+
+{#-
+    One value of each of the files `paths`, read with DuckDB's read_blob in one
+    query: {path: value of `expression`} (an SQL expression on read_blob's columns:
+    size and last_modified read the files' metadata only; content reads their bytes).
+-#}
+{% macro duckdb_read_blob_values(paths, expression) %}
     {%- if not paths -%}{{ return({}) }}{%- endif -%}
     {%- set literals = [] -%}
     {%- for path in paths -%}
         {%- do literals.append(sql_text_literal(path)) -%}
     {%- endfor -%}
-    {%- set sizes = {} -%}
-    {%- for row in run_query("select filename, size from read_blob([" ~ literals | join(', ') ~ "])").rows -%}
-        {%- do sizes.update({row[0]: row[1]}) -%}
+    {%- set found = {} -%}
+    {%- for row in run_query("select filename, " ~ expression ~ " from read_blob(["
+        ~ literals | join(', ') ~ "])").rows -%}
+        {%- do found.update({row[0]: row[1]}) -%}
     {%- endfor -%}
-    {{ return(sizes) }}
+    {{ return(found) }}
 {% endmacro %}
 
 {% macro duckdb__list_raw_files(table_name) %}
