@@ -654,6 +654,21 @@ def publish(run_results: dict, target_path: Path, dbt_vars: str | None,
     return manifest
 
 
+def build_vars(raw_path: str | None, vars_yaml: str | None) -> dict:
+    """The vars of the build: `vars_yaml` (a YAML mapping) and `raw_path` (resolved) as the
+    var raw_path; a ValueError says what is wrong with `vars_yaml`."""
+    try:
+        dbt_vars = yaml.safe_load(vars_yaml) if vars_yaml else {}
+    except yaml.YAMLError as error:
+        raise ValueError(f"--vars (or VARS) is not YAML: {error}") from error
+    if not isinstance(dbt_vars, dict):
+        raise ValueError(
+            f"--vars must be a mapping, e.g. '{{as_of: 2024-06-30}}'; got {vars_yaml!r}")
+    if raw_path:
+        dbt_vars["raw_path"] = str(Path(raw_path).resolve())
+    return dbt_vars
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw-path", default=os.environ.get("RAW_PATH") or None,
@@ -673,13 +688,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--accept-history-change needs a reason, e.g. "
                      "--accept-history-change 'orders of March corrected by the shop'")
     try:
-        dbt_vars = yaml.safe_load(args.vars) if args.vars else {}
-    except yaml.YAMLError as error:
-        parser.error(f"--vars (or VARS) is not YAML: {error}")
-    if not isinstance(dbt_vars, dict):
-        parser.error(f"--vars must be a mapping, e.g. '{{as_of: 2024-06-30}}'; got {args.vars!r}")
-    if args.raw_path:
-        dbt_vars["raw_path"] = str(Path(args.raw_path).resolve())
+        dbt_vars = build_vars(args.raw_path, args.vars)
+    except ValueError as error:
+        parser.error(str(error))
     vars_text = json.dumps(dbt_vars, default=str) if dbt_vars else None
     try:
         rule = publish_gate.rule_vars(PROJECT_DIR, dbt_vars)

@@ -62,6 +62,12 @@ from dbt_invocation import (
 )
 
 from mart_interface import project_models  # noqa: F401  (a helper of the test modules)
+from parses import (  # noqa: F401  (parse_key: a helper of the test modules)
+    manifest_for,
+    parse_key,
+    release_duckdb,
+    seed_partial_parse,
+)
 from publishing import copy_publication, publish_env, run_publish
 
 GENERATOR = PROJECT_DIR / "scripts" / "generate_data.py"
@@ -134,7 +140,7 @@ def run_dbt(
     time. Data tests always run.
 
     dbt parses the project once per process for each parse_key (its files and vars) and
-    skips parsing on the runs after (parsed_manifest_for). The Build's `output` is what
+    skips parsing on the runs after (parses.py). The Build's `output` is what
     the `dbt` command line prints for the same run (dbt's console log, captured), so a
     test of a message reads it there; run_dbt_cli is for what only a process shows."""
     from dbt.cli.main import dbtRunner
@@ -149,7 +155,7 @@ def run_dbt(
     if threads is not None:
         cli += ["--threads", str(threads)]
     reuse_parse = args[:1] != ["parse"]
-    manifest = parsed_manifest_for(project_dir, dbt_vars, workdir) if reuse_parse else None
+    manifest = manifest_for(project_dir, dbt_vars, workdir) if reuse_parse else None
     console = io.StringIO()
     capture_stdout_logs(console)
     try:
@@ -159,71 +165,6 @@ def run_dbt(
         release_duckdb()
     return Build(duckdb_path(workdir), target_path(workdir), bool(result.success), result,
                  console.getvalue())
-
-
-# folders of tests/ that hold no dbt file (Python, raw data): not part of a parse
-TEST_CODE = {("tests", "python"), ("tests", "spark"), ("tests", "data"), ("tests", "bi")}
-
-# The parsed projects of this process (msgpack, as dbt's partial parsing stores it), by parse_key.
-_PARSED: dict[tuple, bytes] = {}
-
-
-def parse_key(project_dir: Path, dbt_vars: dict | None) -> tuple:
-    """What a parse of the project depends on: the project's folder and the size and time
-    of each of its dbt files, and every var but `raw_path`, which only chooses between the
-    sources' defaults (models/staging/*/_*__sources.yml) by being set or not; the folder
-    itself is read when the models run, never while parsing."""
-    dbt_vars = dict(dbt_vars or {})
-    raw_path_set = dbt_vars.pop("raw_path", None) is not None
-    files = []
-    for top in ("models", "macros", "tests", "seeds", "analyses"):
-        for path in sorted((project_dir / top).rglob("*")):
-            if path.is_file() and path.relative_to(project_dir).parts[:2] not in TEST_CODE:
-                stat = path.stat()
-                files.append((str(path), stat.st_size, stat.st_mtime_ns))
-    for name in ("dbt_project.yml", "profiles.yml"):
-        stat = (project_dir / name).stat()
-        files.append((name, stat.st_size, stat.st_mtime_ns))
-    return str(project_dir), tuple(files), json.dumps(dbt_vars, sort_keys=True), raw_path_set
-
-
-def parsed_manifest_for(project_dir: Path, dbt_vars: dict | None, workdir: Path):
-    """A fresh copy of the parsed project for a run with `dbt_vars` (`dbt parse` in
-    `workdir` the first time this process sees its parse_key), with its manifest.json
-    and semantic_manifest.json written to the run's target folder as a parse would.
-
-    dbt then skips parsing, about a third of a build on the test data; every test still
-    builds from scratch into its own database. The same parse is reused only for the
-    same project files and vars (parse_key), so a run never sees a stale project."""
-    # the round trip of dbt's partial parsing (Manifest's pickle and deepcopy lose fields)
-    from dbt.contracts.graph.manifest import Manifest
-    from dbt.parser.manifest import (
-        extended_mashumaro_encoder,
-        extended_mashumuro_decoder,
-        write_manifest,
-    )
-
-    key = parse_key(project_dir, dbt_vars)
-    if key not in _PARSED:
-        parse = run_dbt(["parse"], workdir, dbt_vars, project_dir=project_dir)
-        if not parse.success:
-            return None  # the run parses and stops as the command line would (a bad var)
-        _PARSED[key] = parse.result.result.to_msgpack(extended_mashumaro_encoder)
-    manifest = Manifest.from_msgpack(_PARSED[key], decoder=extended_mashumuro_decoder)
-    write_manifest(manifest, str(target_path(workdir)))
-    return manifest
-
-
-def release_duckdb() -> None:
-    """Close the DuckDB instance dbt-duckdb keeps open in this process after a run,
-    so that the tests can open the file themselves (DuckDB refuses a second
-    connection with another configuration in the same process)."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    environment = DuckDBConnectionManager._ENV
-    if environment is not None:
-        environment.close()
-    DuckDBConnectionManager.close_all_connections()
 
 
 def run_dbt_cli(
@@ -426,10 +367,12 @@ def ecomgen_work(published, tmp_path_factory) -> Path:
     (root / "build").mkdir()
     dbt_vars = {"raw_path": str(ECOMGEN_SAMPLE_DIR), "enable_events": False,
                 "freshness_warn_after_days": None}
+    env = publish_env(root)
+    seed_partial_parse(root / "target", json.dumps(dbt_vars), None, env)
     result = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir", str(PROJECT_DIR),
          "--vars", json.dumps(dbt_vars)],
-        cwd=PROJECT_DIR, env=publish_env(root), capture_output=True, text=True, timeout=900,
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     return root

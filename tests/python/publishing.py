@@ -19,6 +19,9 @@ from pathlib import Path
 
 from dbt_invocation import PROJECT_DIR
 
+import publish
+from parses import seed_partial_parse
+
 PUBLICATION = "pub/ecommerce_behavior.duckdb"
 EXPORTS = "pub/exports"
 # The ecomgen sample is another shop than the committed sample: publishing it over the
@@ -55,11 +58,22 @@ def start_publish(
 ) -> subprocess.Popen:
     """scripts/publish.py in its own process group (so that a test can kill -9 it
     together with its dbt); its output goes to files in `root` (a pipe nobody reads
-    would fill up and block it), read back by `output`. `unit_tests`: publish_env."""
-    return start_in_group(
-        root, [str(project_dir / "scripts" / "publish.py"), *args], project_dir,
-        publish_env(root, project_dir, unit_tests),
-    )
+    would fill up and block it), read back by `output`. `unit_tests`: publish_env.
+    Its dbt finds this test process's parse of the project in its target folder
+    (parses.py): a full parse is what publish.py would run, so it is not run again."""
+    env = publish_env(root, project_dir, unit_tests)
+    seed_partial_parse(root / "target", publish_vars_text(args), "duckdb", env, project_dir)
+    return start_in_group(root, [str(project_dir / "scripts" / "publish.py"), *args],
+                          project_dir, env)
+
+
+def publish_vars_text(args: tuple[str, ...]) -> str | None:
+    """The `--vars` text publish.py gives dbt when run with `args` (publish_env keeps
+    RAW_PATH and VARS out of its environment)."""
+    raw_path = args[args.index("--raw-path") + 1] if "--raw-path" in args else None
+    vars_yaml = args[args.index("--vars") + 1] if "--vars" in args else None
+    dbt_vars = publish.build_vars(raw_path, vars_yaml)
+    return json.dumps(dbt_vars, default=str) if dbt_vars else None
 
 
 def start_in_group(
