@@ -533,6 +533,28 @@ def test_discount_repeat_purchase_monthly(case: Case):
             f"[{case.name}] marts.discount_repeat_purchase_monthly")
 
 
+SALES_COLUMNS = {
+    "orders": "int",
+    "buyers": "int",
+    "gross_sales": "money",
+    "discount_amount": "money",
+    "revenue": "money",
+    "aov": "float",
+    "share_of_month_orders": "float",
+    "share_of_month_revenue": "float",
+}
+
+
+def test_discount_sales_monthly(case: Case):
+    mart = case.build.df("select * from marts.discount_sales_monthly")
+    ref = case.ref.discount_sales_monthly.copy()
+    for df in (mart, ref):
+        df["discounted"] = df["discounted"].map(_as_flag)
+        df["order_month"] = df["order_month"].map(_as_date_text)
+    compare(mart, ref, ["order_month", "discounted"], SALES_COLUMNS,
+            f"[{case.name}] marts.discount_sales_monthly")
+
+
 BAND_COLUMNS = {
     "band_order": "int",
     "customers": "int",

@@ -1,6 +1,6 @@
 -- One row per buyer: their first order (the earliest ordered_at; two orders at
 -- the same time are told apart by order_id, the smallest first), whether it was
--- discounted (total_discount_amount > 0), the month it was placed in, and the
+-- discounted (is_discounted_order), the month it was placed in, and the
 -- buyer's orders and revenue (int_customer_orders_aggregated).
 with orders as (select * from {{ ref('valid_ecom__orders') }}),
 
@@ -26,8 +26,7 @@ final as (
         ranked.ordered_at as first_ordered_at,
         cast({{ dbt.date_trunc('month', 'ranked.ordered_at') }} as date)
             as first_order_month,
-        -- an empty discount is no discount
-        coalesce(ranked.total_discount_amount > 0, false)
+        {{ is_discounted_order('ranked.total_discount_amount') }}
             as is_first_order_discounted,
         buyers.orders,
         buyers.lifetime_revenue

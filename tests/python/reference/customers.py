@@ -3,7 +3,8 @@
 It reads the RAW commerce files (CSV, every column as text) and recomputes, from the business
 rules of the mart interface (docs/overview.md) with the default vars, what the customer
 marts should hold: dim_customers, rfm_segments, customer_cohort_retention, customer_kpis,
-discount_repeat_purchase, discount_repeat_purchase_monthly and customer_value_bands.
+discount_repeat_purchase, discount_repeat_purchase_monthly, discount_sales_monthly and
+customer_value_bands.
 It never reads a dbt table, so a comparison with the marts is an independent check of the SQL.
 
 The cart side (kept carts, their outcomes and their one-to-one order matches, and `as_of`) comes
@@ -37,6 +38,10 @@ top_revenue_share 0.50):
   discounts: a buyer's first order is the earliest order_date, ties by the smallest order_id;
   it is discounted when total_discount_amount > 0 (blank = none); buyers grouped by that flag
   (and by the first order's month): buyers, repeat buyers (2+ orders), orders, revenue.
+  discount sales: every kept order by the calendar month of its order_date and whether it
+  was discounted (the same rule); both kinds for every month with an order: orders, buyers,
+  gross_total, total_discount_amount (blank = 0) and net_total summed, their shares of the
+  month.
 
 Money is summed exactly (integer units of 0.0001, the project's decimal(18,4) scale) and
 reported as float; ranks and the top-revenue prefix use the exact sums.
@@ -51,6 +56,7 @@ Usage::
     ref.kpis                      # dict, one row of customer_kpis
     ref.discount_repeat           # discount_repeat_purchase (one row per first_order_discounted)
     ref.discount_repeat_monthly   # discount_repeat_purchase_monthly
+    ref.discount_sales_monthly    # discount_sales_monthly
     ref.value_bands               # customer_value_bands
 
 Run as a script to print the kpis of one or more raw folders::
@@ -266,6 +272,36 @@ def repeat_purchase_groups(buyers: pd.DataFrame, keys: list[str]) -> pd.DataFram
                                        "orders", "avg_orders_per_buyer", "revenue", "aov"])
 
 
+def discount_sales_by_month(orders: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar month of order_date with any order, two rows (discounted False, True:
+    total_discount_amount > 0, empty means none): orders, buyers (distinct customers),
+    gross_sales, discount_amount, revenue (net_total), aov, and the shares of the month's
+    orders and revenue; zeros for a kind without orders."""
+    month = orders["order_date"].dt.to_period("M").dt.to_timestamp()
+    flag = orders["total_discount_amount"].fillna(0) > 0
+    rows = []
+    for m in sorted(month.unique()):
+        in_month = orders[month == m]
+        month_units = int(_units(in_month["net_total"]).sum())
+        for discounted in (False, True):
+            g = in_month[flag[month == m] == discounted]
+            units = int(_units(g["net_total"]).sum())
+            rows.append({
+                "order_month": m,
+                "discounted": discounted,
+                "orders": len(g),
+                "buyers": g["customer_id"].nunique(),
+                "gross_sales": int(_units(g["gross_total"]).sum()) / _UNITS,
+                "discount_amount":
+                    int(_units(g["total_discount_amount"].fillna(0)).sum()) / _UNITS,
+                "revenue": units / _UNITS,
+                "aov": rate(units / _UNITS, len(g)),
+                "share_of_month_orders": rate(len(g), len(in_month)),
+                "share_of_month_revenue": rate(units, month_units),
+            })
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------------------------
 # the computation
 # --------------------------------------------------------------------------------------------
@@ -283,6 +319,7 @@ class CustomerReference:
     discount_repeat: pd.DataFrame
     value_bands: pd.DataFrame
     discount_repeat_monthly: pd.DataFrame
+    discount_sales_monthly: pd.DataFrame
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -455,7 +492,7 @@ def compute(raw_dir: str | Path, rules: Rules | None = None,
         as_of=as_of, customers=customers, orders=orders, carts=cart_ref, dim_customers=dim,
         rfm_segments=segments, cohort_retention=retention, kpis=kpis,
         discount_repeat=discount_repeat, discount_repeat_monthly=discount_repeat_monthly,
-        value_bands=bands,
+        discount_sales_monthly=discount_sales_by_month(orders), value_bands=bands,
         rules=rules,
     )
 
