@@ -27,7 +27,7 @@ help:
 	@echo "make docs    dbt docs generate into a static site (site/index.html)"
 	@echo "make spark-test  the whole project on Apache Spark, compared mart by mart with DuckDB"
 	@echo "make spark-cluster-test  the same on a local Spark cluster (master, worker, Thrift server)"
-	@echo "make dashboards  Superset on 127.0.0.1:8088 with the four growth dashboards (after make build)"
+	@echo "make dashboards  Superset on 127.0.0.1:8088 with the five growth dashboards (after make build)"
 	@echo "make bi-test  the dashboards checked against the marts, rendered in headless Chromium, locked down"
 	@echo "              (README_IMAGES=1: the screenshots replace the README's, docs/images)"
 	@echo "make sample  regenerate the committed sample in data/sample (generator, fixed seed)"

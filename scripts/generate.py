@@ -53,6 +53,7 @@ EVERY_MART_EXPOSURES = ("bi_warehouse", "mart_exports")
 MART_SECTIONS = [
     ("Commerce family (`enable_commerce`):", ("carts", "customers")),
     ("Clickstream family (`enable_events`):", ("clickstream",)),
+    ("Marketing family (`enable_marketing`; empty without its files):", ("marketing",)),
     ("Both families:", ("data_quality",)),
 ]
 BEGIN_MARTS = "<!-- generated: marts (make generate, from each mart's yml) -->"

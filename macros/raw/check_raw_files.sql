@@ -19,7 +19,8 @@
     {%- set folders = {} -%}
     {%- set previous = previous_raw_file_loads() -%}
     {%- set loaded_now = run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
-    {%- set switches = {'commerce': 'enable_commerce', 'events': 'enable_events'} -%}
+    {%- set switches = {'commerce': 'enable_commerce', 'events': 'enable_events',
+        'marketing': 'enable_marketing'} -%}
     {%- set encodings = raw_encodings() -%}
     {%- if encodings is not none and var('raw_encoding') not in encodings -%}
         {#- raised alone: every file would fail to be read -#}
@@ -29,7 +30,9 @@
     {%- endif -%}
     {%- for table_name, spec in raw_contract().items() -%}
         {%- set family = spec['family'] -%}
-        {%- set folder = raw_folder(family) if raw_family_enabled(family) else none -%}
+        {#- an optional family without files is no problem: it is built empty -#}
+        {%- set folder = raw_folder(family)
+            if raw_family_enabled(family) and raw_family_present(family) else none -%}
         {%- set switch_hint = "or switch the " ~ family ~ " family off with --vars '{" ~ switches[family] ~ ": false}'" -%}
         {%- if folder is not none and folder not in folders -%}
             {#- a folder that does not exist is reported once, not as one missing file per table -#}
@@ -142,7 +145,7 @@
                     ~ family ~ "_source_database / " ~ family ~ "_source_schema, " ~ switch_hint ~ ".") -%}
             {%- else -%}
                 {%- set found = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-                {%- set missing = missing_columns(raw_column_names(table_name), found) -%}
+                {%- set missing = missing_columns(required_raw_column_names(table_name), found) -%}
                 {%- if missing -%}
                     {%- do problems.append(
                         "warehouse table " ~ relation ~ " lacks column(s) " ~ missing | join(', ')
@@ -206,12 +209,12 @@
             ~ var('raw_encoding') ~ ".") -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set missing = missing_columns(raw_column_names(table_name), scan['columns']) -%}
+    {%- set missing = missing_columns(required_raw_column_names(table_name), scan['columns']) -%}
     {%- if missing -%}
         {%- do problems.append(
             "file " ~ file ~ " lacks column(s) " ~ missing | join(', ')
             ~ ". The " ~ table_name ~ " table needs the columns "
-            ~ raw_column_names(table_name) | join(', ')
+            ~ required_raw_column_names(table_name) | join(', ')
             ~ " (docs/raw_data.md); add the missing ones to the header (values may be empty).") -%}
         {{ return(none) }}
     {%- endif -%}

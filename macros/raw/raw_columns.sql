@@ -3,10 +3,23 @@
     so that a staging model can keep the text as read next to the typed column
     of the same name: `cast(cart_id as <text>) as raw_cart_id, ...`. Parquet
     files and warehouse tables may carry real types: they are read as text too.
+    An `optional` column of the contract that `relation` (the source relation,
+    looked up at run time) lacks is read as null; when its columns cannot be
+    looked up (none found: at parse time, in a unit test) every column is
+    selected.
 -#}
-{% macro select_raw_columns(table_name) -%}
+{% macro select_raw_columns(table_name, relation=none) -%}
+    {%- set optional = raw_contract()[table_name].get('optional', []) -%}
+    {%- set found = [] -%}
+    {%- if optional and relation is not none and execute -%}
+        {%- set found = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- endif -%}
     {%- for column in raw_column_names(table_name) %}
+        {%- if column in optional and found and column not in found %}
+        cast(null as {{ dbt.type_string() }}) as raw_{{ column }}{{ ',' if not loop.last }}
+        {%- else %}
         cast({{ column }} as {{ dbt.type_string() }}) as raw_{{ column }}{{ ',' if not loop.last }}
+        {%- endif %}
     {%- endfor %}
 {%- endmacro %}
 
@@ -27,7 +40,7 @@
     {%- set detected = raw_decimal_separator() is none
         and ('money' in kinds.values() | list or 'integer' in kinds.values() | list) -%}
     select
-        {{- select_raw_columns(table_name) }}
+        {{- select_raw_columns(table_name, relation) }}
         {%- for column, kind in kinds.items() if kind == 'money' %},
         {{ number_text('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')', 'money') }}
             as raw_{{ column }}__number

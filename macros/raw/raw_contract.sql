@@ -5,7 +5,9 @@
     '<raw column> <kind>' or '<raw column> <kind> as <staged name>'. The kind
     says how staging reads the text (typed_raw_columns): text, id, label,
     integer, money, date, timestamp, boolean; `custom` when the staging model
-    reads it itself. Every table but events has a `key`: its key columns
+    reads it itself. A table's `optional` columns may be absent from its
+    files or warehouse table: staging then reads them as blank (orders'
+    campaign tags). Every table but events has a `key`: its key columns
     (which keep their raw name). The checks on the key (a key column blank or
     unreadable, a duplicate key) are written in the stg_ model's case, in
     order with its other checks (docs/conventions.md). Which row of a key is
@@ -51,8 +53,10 @@
             'total_discount_amount money', 'payment_method label', 'shipping_speed label',
             'shipping_cost money', 'agent_id text', 'actual_shipping_cost money',
             'payment_processing_fee money', 'shipping_address text', 'billing_address text',
-            'clv_bucket label', 'is_reactivated boolean'],
-            'key': ['order_id']},
+            'clv_bucket label', 'is_reactivated boolean', 'campaign_id text',
+            'utm_campaign text'],
+            'key': ['order_id'],
+            'optional': ['campaign_id', 'utm_campaign']},
         'order_items': {'family': 'commerce', 'staged_as': 'ecom__order_items', 'columns': [
             'order_id text', 'product_id id', 'product_name label', 'category label',
             'quantity integer', 'unit_price money', 'discount_amount money',
@@ -73,6 +77,15 @@
             'event_time custom', 'event_type label', 'product_id id',
             'category_id integer', 'category_code label', 'brand label', 'price money',
             'user_id integer', 'user_session text']},
+        'campaigns': {'family': 'marketing', 'staged_as': 'marketing__campaigns', 'columns': [
+            'campaign_id text', 'campaign_name text', 'channel label', 'start_date date',
+            'end_date date', 'budget money'],
+            'key': ['campaign_id']},
+        'campaign_spend': {'family': 'marketing', 'staged_as': 'marketing__campaign_spend',
+            'columns': [
+            'date date as spend_date', 'campaign_id text', 'spend money', 'impressions integer',
+            'clicks integer'],
+            'key': ['campaign_id', 'date']},
     }) }}
 {% endmacro %}
 

@@ -11,11 +11,19 @@
     under the table names (`raw.customers`, ..., `raw.events`).
 -#}
 
-{#- The folder a family's raw files are read from; none in warehouse mode. -#}
+{#-
+    The folder a family's raw files are read from; none in warehouse mode, and
+    for the optional marketing family when the commerce family is read from
+    the warehouse and marketing_source_schema is not set: campaigns go with
+    the orders they tag, never the committed sample's beside a warehouse's
+    orders (the family is then absent, raw_family_present).
+-#}
 {% macro raw_folder(family) %}
     {%- if var('raw_path', none) is not none -%}
         {{ return(server_raw_folder(var('raw_path') | string)) }}
     {%- elif var(family ~ '_source_schema', none) is not none -%}
+        {{ return(none) }}
+    {%- elif family == 'marketing' and var('commerce_source_schema', none) is not none -%}
         {{ return(none) }}
     {%- else -%}
         {{ return(server_raw_folder(committed_sample_folder())) }}
@@ -35,7 +43,50 @@
 
 {#- The dbt source that holds a family's raw tables. -#}
 {% macro raw_source_name(family) %}
-    {{ return({'commerce': 'ecom', 'events': 'clickstream'}[family]) }}
+    {{ return({'commerce': 'ecom', 'events': 'clickstream', 'marketing': 'marketing'}[family]) }}
+{% endmacro %}
+
+
+{#-
+    Is a family optional: built empty when its files are absent, instead of
+    stopping the run (the marketing family; docs/raw_data.md)?
+-#}
+{% macro raw_family_is_optional(family) %}
+    {{ return(family == 'marketing') }}
+{% endmacro %}
+
+
+{#-
+    Are a family's raw tables there to read (at run time)? Always for the
+    commerce and clickstream families (check_raw_files names a missing file).
+    The optional marketing family is present in warehouse mode
+    (marketing_source_schema), or when its raw folder holds a file or a folder
+    of any of its tables; when absent, its source relations are empty
+    (create_raw_relations) and its marts are built empty.
+-#}
+{% macro raw_family_present(family) %}
+    {%- if not raw_family_is_optional(family) -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- if var(family ~ '_source_schema', none) is not none -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- if raw_folder(family) is none -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- for table_name, spec in raw_contract().items() if spec['family'] == family -%}
+        {%- if list_raw_files(table_name) or list_raw_folder_files(table_name) -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{% endmacro %}
+
+
+{#- The contract columns a raw table must have: all but its `optional` ones. -#}
+{% macro required_raw_column_names(table_name) %}
+    {{ return(raw_column_names(table_name)
+        | reject('in', raw_contract()[table_name].get('optional', [])) | list) }}
 {% endmacro %}
 
 
@@ -43,12 +94,14 @@
     Runs once before every dbt command (on-run-start), after check_raw_files:
     each raw table of an enabled family that is read from a file becomes its
     source relation (a view on DuckDB, an external table on Spark), so that
-    source() finds it.
+    source() finds it. The tables of an optional family that is absent
+    (raw_family_present) become empty views with the contract columns.
 -#}
 {% macro create_raw_relations() %}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- for table_name, spec in raw_contract().items() -%}
-        {%- if raw_family_enabled(spec['family']) and raw_folder(spec['family']) is not none -%}
+    {%- for table_name, spec in raw_contract().items() if raw_family_enabled(spec['family']) -%}
+        {%- set present = raw_family_present(spec['family']) -%}
+        {%- if raw_folder(spec['family']) is not none or not present -%}
             {%- set relation = source(raw_source_name(spec['family']), table_name) -%}
             {%- if relation.schema != 'raw' -%}
                 {{ exceptions.raise_compiler_error(
@@ -57,7 +110,12 @@
             {%- endif -%}
             {%- do adapter.create_schema(api.Relation.create(
                 database=relation.database, schema=relation.schema)) -%}
-            {%- do create_raw_relation(relation, raw_table_files(table_name), raw_column_names(table_name)) -%}
+            {%- if present -%}
+                {%- do create_raw_relation(relation, raw_table_files(table_name),
+                    raw_column_names(table_name), raw_contract()[table_name].get('optional', [])) -%}
+            {%- else -%}
+                {%- do create_empty_raw_relation(relation, raw_column_names(table_name)) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return('') }}
@@ -66,23 +124,44 @@
 
 {#-
     Create (or replace) `relation` over the raw files at `paths` (one file, or
-    the files of a table's folder), with every contract column.
+    the files of a table's folder), with every contract column (`columns`);
+    those of `optional` may be absent from the files.
 -#}
-{% macro create_raw_relation(relation, paths, columns) %}
-    {{ return(adapter.dispatch('create_raw_relation', 'ecommerce_behavior')(relation, paths, columns)) }}
+{% macro create_raw_relation(relation, paths, columns, optional=[]) %}
+    {{ return(adapter.dispatch('create_raw_relation', 'ecommerce_behavior')(relation, paths, columns, optional)) }}
 {% endmacro %}
 
-{% macro default__create_raw_relation(relation, paths, columns) %}
+{% macro default__create_raw_relation(relation, paths, columns, optional=[]) %}
     {{ not_supported_on_adapter('create_raw_relation') }}
 {% endmacro %}
 
 {#-
     Every column of the relation is text, as the raw contract reads it: a csv is
     read as text, a parquet file's columns are cast to text (unit tests of the
-    staging models mock the source with text fixtures).
+    staging models mock the source with text fixtures). An optional column
+    that no file has is a column of nulls.
 -#}
-{% macro duckdb__create_raw_relation(relation, paths, columns) %}
-    {%- do run_query("create or replace view " ~ relation ~ " as " ~ duckdb_raw_files_select(paths, columns)) -%}
+{% macro duckdb__create_raw_relation(relation, paths, columns, optional=[]) %}
+    {%- do run_query("create or replace view " ~ relation ~ " as "
+        ~ duckdb_raw_files_select(paths, columns, optional)) -%}
+{% endmacro %}
+
+
+{#-
+    Create (or replace) `relation` as an empty view with `columns` as text: the
+    source relation of a table of an optional family that is absent.
+-#}
+{% macro create_empty_raw_relation(relation, columns) %}
+    {%- set existing = adapter.get_relation(
+        database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+    {%- if existing is not none -%}
+        {%- do adapter.drop_relation(existing) -%}
+    {%- endif -%}
+    {%- set nulls = [] -%}
+    {%- for column in columns -%}
+        {%- do nulls.append("cast(null as " ~ dbt.type_string() ~ ") as " ~ column) -%}
+    {%- endfor -%}
+    {%- do run_query("create view " ~ relation ~ " as select " ~ nulls | join(', ') ~ " where 1 = 0") -%}
 {% endmacro %}
 
 
@@ -93,11 +172,7 @@
     one reader for the parquet files and one for the csv files of each
     delimiter, their rows put together with union all.
 -#}
-{% macro duckdb_raw_files_select(paths, columns) %}
-    {%- set text_columns = [] -%}
-    {%- for column in columns -%}
-        {%- do text_columns.append("cast(" ~ column ~ " as varchar) as " ~ column) -%}
-    {%- endfor -%}
+{% macro duckdb_raw_files_select(paths, columns, optional=[]) %}
     {%- set csv_paths = [] -%}
     {%- for path in paths if not path.endswith('.parquet') -%}
         {%- do csv_paths.append(path) -%}
@@ -110,9 +185,16 @@
     {%- endfor -%}
     {%- set selects = [] -%}
     {%- for form in groups | sort -%}
-        {%- do selects.append("select " ~ text_columns | join(', ') ~ " from "
-            ~ duckdb_raw_file_reader(groups[form] if groups[form] | length > 1 else groups[form][0], '',
-                none if form == 'parquet' else form)) -%}
+        {%- set reader = duckdb_raw_file_reader(groups[form] if groups[form] | length > 1 else groups[form][0],
+            '', none if form == 'parquet' else form) -%}
+        {%- set found = run_query("select * from " ~ reader ~ " limit 0").column_names
+            | map('lower') | list if optional else columns -%}
+        {%- set text_columns = [] -%}
+        {%- for column in columns -%}
+            {%- do text_columns.append(("cast(" ~ column ~ " as varchar)" if column in found
+                else "cast(null as varchar)") ~ " as " ~ column) -%}
+        {%- endfor -%}
+        {%- do selects.append("select " ~ text_columns | join(', ') ~ " from " ~ reader) -%}
     {%- endfor -%}
     {{ return(selects | join(' union all ')) }}
 {% endmacro %}

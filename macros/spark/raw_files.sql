@@ -149,9 +149,10 @@
     from a folder of files is DuckDB's only), dropped and created again, every
     column text: a csv file is an external table (read as text); a parquet
     file, whose columns may carry types, a view casting the contract columns
-    to text.
+    to text (an `optional` column the file lacks is left out, as a csv file's
+    external table lacks it: select_raw_columns reads it as blank).
 -#}
-{% macro spark__create_raw_relation(relation, paths, columns) %}
+{% macro spark__create_raw_relation(relation, paths, columns, optional=[]) %}
     {%- if paths | length != 1 -%}
         {{ exceptions.raise_compiler_error(
             "create_raw_relation: " ~ relation ~ " would read " ~ paths | length ~ " files; on "
@@ -177,8 +178,9 @@
         {%- do adapter.drop_relation(existing) -%}
     {%- endif -%}
     {%- if path.endswith('.parquet') -%}
+        {%- set found = spark__raw_file_columns(path) if optional else columns -%}
         {%- set text_columns = [] -%}
-        {%- for column in columns -%}
+        {%- for column in columns if column in found -%}
             {%- do text_columns.append("cast(" ~ column ~ " as string) as " ~ column) -%}
         {%- endfor -%}
         {%- do spark_execute("create view " ~ relation ~ " as select " ~ text_columns | join(', ')

@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--out {a.out!r} exists and is not a directory")
     try:
         counts = generate(a.out, a.customers, a.events, a.seed, a.messiness, a.fmt,
-                          a.start_date, a.days, a.daily_files)
+                          a.start_date, a.days, a.daily_files, a.marketing)
     except OSError as e:
         p.error(f"cannot write to {a.out!r}: {e}")
     for name, n in counts.items():

@@ -49,6 +49,18 @@ class Mess:
     empty_code: float = 0.0
     empty_session: float = 0.0
     shared_session: float = 0.0
+    # marketing (marketing.py): utm spellings and stray tags of orders, spend-row quirks
+    utm_case_noise: float = 0.0         # utm values with case / padding variants
+    utm_separator_noise: float = 0.0    # utm values with the other separator (_ <-> -)
+    utm_unknown: float = 0.0            # share of orders with a utm value of no campaign
+    clicks_over_impressions: float = 0.0    # spend rows with clicks > impressions
+    dup_spend_rows: float = 0.0         # exact duplicate spend rows
+    spend_currency: float = 0.0         # spend written with a currency sign (``$12.50``)
+    blank_spend_campaign: float = 0.0   # spend rows with a blank campaign_id
+    negative_spend: float = 0.0         # spend rows with a negative spend (a credit)
+    unknown_order_campaign: float = 0.0  # share of campaign_id tags naming no campaign
+    broken_campaigns: bool = False      # end before start, duplicate id, unreadable budget,
+                                        # spend rows of a deleted campaign
 
     @property
     def messy(self) -> bool:
@@ -61,12 +73,17 @@ MESS = {
     "light": Mess(status_noise=0.20, text_noise=0.10, blank_ts=0.03, dup_cart_items=0.005,
                   before_signup=0.02, blank_bool=0.01, guest_age_nan=0.5, not_enrolled=0.12,
                   blank_agent=0.05, dup_events=0.0007, bad_price=0.0005, empty_brand=0.24,
-                  empty_code=0.27, empty_session=0.0002, shared_session=0.0004),
+                  empty_code=0.27, empty_session=0.0002, shared_session=0.0004,
+                  utm_case_noise=0.10, utm_separator_noise=0.05, utm_unknown=0.005,
+                  clicks_over_impressions=0.005, dup_spend_rows=0.003, spend_currency=0.02),
     "heavy": Mess(status_noise=0.45, text_noise=0.25, blank_ts=0.08, dup_cart_items=0.015,
                   before_signup=0.03, blank_bool=0.03, guest_age_nan=0.5, not_enrolled=0.18,
                   blank_agent=0.10, order_date_space=0.15, double_month=True, dup_events=0.003,
                   bad_price=0.002, empty_brand=0.30, empty_code=0.33, empty_session=0.001,
-                  shared_session=0.002),
+                  shared_session=0.002, utm_case_noise=0.25, utm_separator_noise=0.10,
+                  utm_unknown=0.015, clicks_over_impressions=0.015, dup_spend_rows=0.01,
+                  spend_currency=0.05, blank_spend_campaign=0.01, negative_spend=0.005,
+                  unknown_order_campaign=0.02, broken_campaigns=True),
 }
 
 
@@ -121,4 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--daily-files", action="store_true",
                    help="write the events as one file per day in the folder <out>/events/"
                         " (<YYYY-MM-DD>.csv or .parquet) instead of one file <out>/events.csv")
+    p.add_argument("--no-marketing", dest="marketing", action="store_false",
+                   help="an older shop's export: write no campaigns / campaign_spend files"
+                        " and no campaign_id / utm_campaign columns in orders")
     return p

@@ -1,4 +1,4 @@
-"""``generate``: the whole run, step by step, from the seed to the nine files."""
+"""``generate``: the whole run, step by step, from the seed to the raw files."""
 
 import os
 
@@ -9,16 +9,18 @@ from .carts import make_carts
 from .commerce import build_commerce
 from .customers import make_customers
 from .events import event_batches, make_events
+from .marketing import make_marketing
 from .options import MESS, product_count, validate_arguments
 from .products import make_products
-from .schema import TABLE_COLUMNS
+from .schema import written_columns, written_tables
 from .writers import to_arrow, write_events, write_events_daily, write_table
 
 
 def generate(out_dir: str, customers: int, events: int, seed: int, messiness: str = "light",
              fmt: str = "csv", start_date: str = "2024-01-01", days: int = 365,
-             daily_files: bool = False) -> dict[str, int]:
-    """Generate the nine raw tables into ``out_dir``.
+             daily_files: bool = False, marketing: bool = True) -> dict[str, int]:
+    """Generate the raw tables into ``out_dir``: the nine commerce and event tables, and
+    the marketing family unless ``marketing`` is false.
 
     Parameters
     ----------
@@ -31,25 +33,34 @@ def generate(out_dir: str, customers: int, events: int, seed: int, messiness: st
     start_date: first day of the window (``YYYY-MM-DD``); the window lasts ``days`` days.
     daily_files: write the events as one file per day in ``out_dir/events/`` (a table
     delivered as a folder of files, docs/raw_data.md) instead of ``events.<fmt>``.
+    marketing: write ``campaigns`` and ``campaign_spend`` and the orders' campaign tags
+    (``campaign_id``, ``utm_campaign``); false gives an older shop's export without them,
+    whose files are byte-identical to the same files of a run with marketing.
 
     Returns the number of data rows written per table.
     """
     start = validate_arguments(customers, events, seed, messiness, fmt, start_date, days)
     mess = MESS[messiness]
     cal = Calendar(start, days)
-    # independent child streams, so that the commerce tables do not depend on ``events``
-    r_prod, r_cus, r_cart, r_c, r_o, r_r, r_ev = np.random.default_rng(seed).spawn(7)
+    # independent child streams, so that the commerce tables do not depend on ``events`` and
+    # no table but the marketing ones (and the orders' tags) depends on ``marketing``;
+    # children are keyed by their index, so adding the eighth left the first seven unchanged
+    r_prod, r_cus, r_cart, r_c, r_o, r_r, r_ev, r_mkt = np.random.default_rng(seed).spawn(8)
     prod = make_products(r_prod, product_count(customers))
     cus = make_customers(r_cus, customers, cal, mess)
     carts = make_carts(r_cart, cus, prod, cal, mess)
     tables, lines, orders = build_commerce((r_c, r_o, r_r), cus, prod, carts, cal, mess)
+    if marketing:
+        tables["campaigns"], tables["campaign_spend"], tags = make_marketing(
+            r_mkt, customers, orders, cal, mess)
+        tables["orders"].update(tags)
 
     os.makedirs(out_dir, exist_ok=True)
     counts: dict[str, int] = {}
-    for name in TABLE_COLUMNS:
+    for name in written_tables(marketing):
         if name == "events":
             continue
-        table = to_arrow(name, tables[name])
+        table = to_arrow(name, tables[name], written_columns(name, marketing))
         write_table(table, os.path.join(out_dir, f"{name}.{fmt}"), fmt)
         counts[name] = table.num_rows
     del tables, table

@@ -1,6 +1,8 @@
-"""The output contract: the nine raw tables and their columns, in file order.
+"""The output contract: the eleven raw tables and their columns, in file order.
 
-Every column is written as text (CSV) or as a Parquet STRING column.
+Every column is written as text (CSV) or as a Parquet STRING column. The marketing family
+(``MARKETING_TABLES``, and the campaign tags ``ORDER_TAG_COLUMNS`` at the end of orders) is
+optional: ``--no-marketing`` writes an older shop's export without them.
 """
 
 TABLE_COLUMNS: dict[str, list[str]] = {
@@ -25,7 +27,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "is_expedited", "customer_tier", "gross_total", "net_total", "total_discount_amount",
         "payment_method", "shipping_speed", "shipping_cost", "agent_id", "actual_shipping_cost",
         "payment_processing_fee", "shipping_address", "billing_address", "clv_bucket",
-        "is_reactivated",
+        "is_reactivated", "campaign_id", "utm_campaign",
     ],
     "order_items": [
         "order_id", "product_id", "product_name", "category", "quantity", "unit_price",
@@ -43,4 +45,28 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "event_time", "event_type", "product_id", "category_id", "category_code", "brand",
         "price", "user_id", "user_session",
     ],
+    "campaigns": [
+        "campaign_id", "campaign_name", "channel", "start_date", "end_date", "budget",
+    ],
+    "campaign_spend": [
+        "date", "campaign_id", "spend", "impressions", "clicks",
+    ],
 }
+
+# the optional marketing family: its tables, and the columns it adds to orders
+MARKETING_TABLES = ("campaigns", "campaign_spend")
+ORDER_TAG_COLUMNS = ("campaign_id", "utm_campaign")
+
+
+def written_tables(marketing: bool = True) -> list[str]:
+    """The tables a run writes, in ``TABLE_COLUMNS`` order (without the marketing tables
+    when ``marketing`` is false)."""
+    return [t for t in TABLE_COLUMNS if marketing or t not in MARKETING_TABLES]
+
+
+def written_columns(table: str, marketing: bool = True) -> list[str]:
+    """The columns of ``table`` in file order as a run writes them: without marketing,
+    orders has no campaign tags (an older shop's export)."""
+    if table == "orders" and not marketing:
+        return [c for c in TABLE_COLUMNS[table] if c not in ORDER_TAG_COLUMNS]
+    return list(TABLE_COLUMNS[table])

@@ -15,16 +15,19 @@ from .common import EVENT_CHUNK
 from .schema import TABLE_COLUMNS
 
 
-def table_schema(name: str) -> pa.Schema:
-    """All-string Arrow schema of table ``name``."""
-    return pa.schema([(c, pa.string()) for c in TABLE_COLUMNS[name]])
+def table_schema(name: str, columns: list[str] | None = None) -> pa.Schema:
+    """All-string Arrow schema of table ``name`` (its ``columns``, by default all of
+    ``TABLE_COLUMNS[name]``)."""
+    return pa.schema([(c, pa.string()) for c in (columns or TABLE_COLUMNS[name])])
 
 
-def to_arrow(name: str, cols: dict) -> pa.Table:
-    """Text columns (object arrays, ``None`` = blank) -> Arrow table in contract order."""
+def to_arrow(name: str, cols: dict, columns: list[str] | None = None) -> pa.Table:
+    """Text columns (object arrays, ``None`` = blank) -> Arrow table in contract order;
+    ``columns`` picks the columns to write (default: every contract column of ``name``)."""
+    columns = columns or TABLE_COLUMNS[name]
     arrays = [pa.array(np.asarray(cols[c], dtype=object), type=pa.string(), from_pandas=True)
-              for c in TABLE_COLUMNS[name]]
-    return pa.Table.from_arrays(arrays, schema=table_schema(name))
+              for c in columns]
+    return pa.Table.from_arrays(arrays, schema=table_schema(name, columns))
 
 
 def _needs_quoting(table: pa.Table) -> bool:

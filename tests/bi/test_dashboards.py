@@ -1,7 +1,8 @@
 """The Superset dashboards (bi/superset/bundle) against the published marts.
 
 1. Every chart: Superset's chart-data API returns the same rows and values as the same
-   question asked of the publication directly, with DuckDB, read-only.
+   question asked of the publication directly, with DuckDB, read-only. The marketing
+   dashboard's numbers are also recomputed in Python from the marts' rows (ratios of sums).
 2. Every dashboard renders in headless Chromium with every chart drawn, no error and no
    "no results"; one PNG per dashboard is written to warehouse/bi_screenshots (git-ignored:
    a test run leaves the tree clean), or to BI_SCREENSHOT_DIR: `make bi-test README_IMAGES=1`
@@ -37,6 +38,8 @@ DATASETS = {
     for d in (yaml.safe_load(p.read_text()) for p in BUNDLE.glob("datasets/*/*.yaml"))
 }
 AGGREGATES = {"SUM", "MAX", "MIN", "COUNT", "AVG", "COUNT_DISTINCT"}
+# a chart's time grain as Superset's DuckDB engine spec writes it: DATE_TRUNC('<unit>', col)
+TIME_GRAINS = {"P1D": "day", "P1W": "week", "P1M": "month", "P3M": "quarter", "P1Y": "year"}
 MAX_PNG_BYTES = 400_000
 PAGE_HEIGHT = """return Math.ceil(Math.max(document.body.scrollHeight,
     document.documentElement.scrollHeight,
@@ -67,6 +70,8 @@ def expected_sql(table: str, query: dict) -> tuple[str, list[str]]:
         name = col if isinstance(col, str) else col["sqlExpression"]
         label = col if isinstance(col, str) else col["label"]
         expr = quote(name) if name.isidentifier() else name  # a column, or an SQL expression
+        if not isinstance(col, str) and col.get("timeGrain"):  # a time axis, per day, week...
+            expr = f"date_trunc('{TIME_GRAINS[col['timeGrain']]}', {expr})"
         select.append(f"{expr} as {quote(label)}")
         labels.append(label)
         group.append(expr)
@@ -166,7 +171,7 @@ def ids(superset: Instance) -> dict[str, int]:
 
 
 def test_bundle_is_complete(superset: Instance, ids: dict[str, int]):
-    """Four dashboards; every chart of the bundle is imported and placed on a dashboard."""
+    """Five dashboards; every chart of the bundle is imported and placed on a dashboard."""
     titles = {load(p)["slice_name"] for p in CHARTS}
     assert titles <= set(ids), titles - set(ids)
     on_dashboards = set()
@@ -177,7 +182,7 @@ def test_bundle_is_complete(superset: Instance, ids: dict[str, int]):
     assert on_dashboards == {load(p)["uuid"] for p in CHARTS}
     dashboards = superset.get("/api/v1/dashboard/", q="(columns:!(slug))").json()["result"]
     assert sorted(d["slug"] for d in dashboards) == sorted(load(p)["slug"] for p in DASHBOARDS)
-    assert len(DASHBOARDS) == 4
+    assert len(DASHBOARDS) == 5
     text = "".join(p.read_text() for p in BUNDLE.rglob("*.yaml"))
     assert "duckdb:///__DUCKDB_PATH__?access_mode=read_only" in text
 
@@ -192,6 +197,94 @@ def test_warehouse_is_read_only_in_superset(superset: Instance):
 @pytest.mark.parametrize("path", CHARTS, ids=[p.stem for p in CHARTS])
 def test_chart_data_equals_marts(superset: Instance, ids: dict[str, int], path: Path):
     check_chart(superset, ids, path)
+
+
+def chart_data(superset: Instance, ids: dict[str, int], stem: str) -> list[dict]:
+    """A chart's rows from the chart-data API, as the viewer gets them."""
+    chart = load(BUNDLE / "charts" / f"{stem}.yaml")
+    response = superset.get(f"/api/v1/chart/{ids[chart['slice_name']]}/data/", as_viewer=True)
+    assert response.status_code == 200, f"{stem}: {response.text[:500]}"
+    result = response.json()["result"][0]
+    assert not result.get("error"), result["error"]
+    return result["data"]
+
+
+def test_marketing_charts_follow_the_definitions(superset: Instance, ids: dict[str, int]):
+    """The marketing dashboard's numbers against their definitions, computed here in Python
+    from the marts' rows rather than by the charts' own SQL (which test_chart_data_equals_marts
+    runs on the marts): the ratios over all campaigns and per week are ratios of sums
+    (ROAS = sum(revenue) / sum(spend), cost per click = sum(spend) / sum(clicks); never a
+    mean of the rows' ratios), one bar per campaign with the mart's roi and roas, the
+    channels add up to the campaigns, and the month's revenue is split by discount."""
+    with duckdb.connect(str(superset.warehouse), read_only=True) as con:
+        campaigns = con.sql("select campaign_id, campaign_name, spend, revenue, roi, roas "
+                            "from marts.campaign_performance").fetchall()
+        channels = con.sql("select channel, spend, revenue from marts.channel_performance"
+                           ).fetchall()
+        daily = con.sql("select activity_date, spend, clicks from marts.campaign_daily"
+                        ).fetchall()
+        discount = con.sql("select order_month, discounted, revenue "
+                           "from marts.discount_sales_monthly").fetchall()
+    assert campaigns and daily and discount, "the marketing marts are empty (no campaigns?)"
+
+    spend = sum(row[2] for row in campaigns)
+    revenue = sum(row[3] for row in campaigns)
+    assert spend > 0
+    headline = {stem: chart_data(superset, ids, stem)
+                for stem in ("marketing_spend", "marketing_revenue", "marketing_roas",
+                             "marketing_roi")}
+    for stem, label, want in [
+        ("marketing_spend", "spend", spend),
+        ("marketing_revenue", "revenue", revenue),
+        ("marketing_roas", "roas", float(revenue) / float(spend)),
+        ("marketing_roi", "roi", float(revenue - spend) / float(spend)),
+    ]:
+        (row,) = headline[stem]
+        assert same(row[label], want), f"{stem}: Superset {row[label]}, definition {want}"
+    assert same(sum(row[1] for row in channels), spend)
+    assert same(sum(row[2] for row in channels), revenue)
+    by_channel = {row["channel"]: row
+                  for row in chart_data(superset, ids, "marketing_channel_spend_revenue")}
+    assert set(by_channel) == {row[0] for row in channels}
+    for channel, channel_spend, channel_revenue in channels:
+        assert same(by_channel[channel]["spend"], channel_spend), channel
+        assert same(by_channel[channel]["revenue"], channel_revenue), channel
+
+    # one bar per campaign, its id and name on the axis, the mart's own roi and roas;
+    # the bars sorted by ROI (Superset sorts them in the browser: the chart's setting)
+    bars = {row["campaign"]: row for row in chart_data(superset, ids,
+                                                       "marketing_campaign_roi_roas")}
+    assert len(bars) == len(campaigns)
+    for campaign_id, name, *_, roi, roas in campaigns:
+        bar = bars[" ".join(v for v in (campaign_id, name) if v is not None)]
+        assert same(bar["roi"], roi) and same(bar["roas"], roas), (campaign_id, bar)
+    params = load(BUNDLE / "charts" / "marketing_campaign_roi_roas.yaml")["params"]
+    assert (params["x_axis_sort"], params["orientation"]) == ("roi", "horizontal")
+
+    # cost per click per week (weeks start on Monday, as DuckDB's date_trunc('week'))
+    weeks: dict[dt.date, list] = {}
+    for day, day_spend, clicks in daily:
+        week = weeks.setdefault(day - dt.timedelta(days=day.weekday()), [0, 0])
+        week[0] += day_spend
+        week[1] += clicks
+    want = {norm(monday): float(s) / c if c else None for monday, (s, c) in weeks.items()}
+    got = {norm(row["activity_date"]): row["cost_per_click"]
+           for row in chart_data(superset, ids, "marketing_cost_per_click")}
+    assert set(got) == set(want), "marketing_cost_per_click: other weeks than campaign_daily's"
+    wrong = {k: (got[k], want[k]) for k in want if not same(got[k], want[k])}
+    assert not wrong, f"marketing_cost_per_click: (Superset, sum(spend)/sum(clicks)) {wrong}"
+
+    # revenue by month, with and without a discount: the mart's two rows of each month
+    months: dict[float, dict] = {}
+    for month, discounted, month_revenue in discount:
+        label = "with a discount" if discounted else "without a discount"
+        months.setdefault(norm(month), {})[label] = month_revenue
+    got = {norm(row["order_month"]): row
+           for row in chart_data(superset, ids, "marketing_discount_sales")}
+    assert set(got) == set(months)
+    for month, kinds in months.items():
+        for label, value in kinds.items():
+            assert same(got[month][label], value), (month, label, got[month][label], value)
 
 
 def wait_for_dashboard(driver, expected_charts: int, timeout: float = 120) -> None:

@@ -2,10 +2,12 @@
 -- raw-file check counted in its files (data_quality_raw_files, file by file) add up
 -- to the rows its staging model read (data_quality_audit, step `read`). Returns the
 -- tables that differ, and any table with files listed that is not read from files.
--- A table read from the warehouse has no file and no row in data_quality_raw_files.
+-- A table read from the warehouse, or of an optional family that is absent, has no
+-- file and no row in data_quality_raw_files.
 {%- set from_files = [] %}
 {%- for table_name, spec in raw_contract().items()
-    if raw_family_enabled(spec['family']) and raw_folder(spec['family']) is not none %}
+    if raw_family_enabled(spec['family']) and raw_folder(spec['family']) is not none
+        and raw_family_present(spec['family']) %}
     {%- do from_files.append(table_name) %}
 {%- endfor %}
 

@@ -82,7 +82,9 @@ COMMERCE_TABLES = [
     "returns",
     "return_items",
 ]
-ALL_TABLES = COMMERCE_TABLES + ["events"]
+# the optional marketing family (built empty without its files; docs/raw_data.md)
+MARKETING_TABLES = ["campaigns", "campaign_spend"]
+ALL_TABLES = COMMERCE_TABLES + ["events"] + MARKETING_TABLES
 
 os.environ["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
 # One dbt thread for every build of the tests (in-process, `dbt` and publish.py processes,

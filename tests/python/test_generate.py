@@ -188,13 +188,16 @@ def test_a_seed_row_of_no_check_is_named(manifest, files):
 
 
 def test_a_seed_row_with_an_unknown_action_is_named(manifest, files):
-    with (files / "seeds/reference/dq_checks.csv").open("a") as f:
+    seed = files / "seeds/reference/dq_checks.csv"
+    line = len(seed.read_text().splitlines()) + 1
+    with seed.open("a") as f:
         f.write("cart_items,0,late_line,flagg,is_late,A typo in the action.,added_at\n")
 
     with pytest.raises(OutOfDate) as refused:
         stale_files(manifest, write=True, project=files)
 
     assert str(refused.value).startswith(
-        "seeds/reference/dq_checks.csv line 115 (late_line): source_table must be a raw table")
+        f"seeds/reference/dq_checks.csv line {line} (late_line): source_table must be a raw "
+        "table")
     assert str(refused.value).endswith(
         "action one of quarantine, flag, whole_data_flag, knock_on")

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from export_formats import MONEY_COLUMNS
 
-from raw_contract import raw_columns
+from raw_contract import raw_columns, raw_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "generate_data.py"
@@ -34,10 +34,15 @@ def _load():
 
 gd = _load()
 
-TABLES = ["customers", "product_catalog", "shopping_carts", "cart_items", "orders",
-          "order_items", "returns", "return_items", "events"]
+# the tables of every run, and the optional marketing family (written unless --no-marketing)
+BASE_TABLES = ["customers", "product_catalog", "shopping_carts", "cart_items", "orders",
+               "order_items", "returns", "return_items", "events"]
+MARKETING_TABLES = ["campaigns", "campaign_spend"]
+TABLES = BASE_TABLES + MARKETING_TABLES
 # the columns of each file: the raw contract's (macros/raw/raw_contract.sql)
 EXPECTED_COLUMNS = {table: ",".join(columns) for table, columns in raw_columns().items()}
+# orders' optional columns (the campaign tags), which a run without marketing leaves out
+ORDER_TAGS = list(raw_contract()["orders"].get("optional", []))
 
 TS_RE = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}"
 DATE_RE = r"\d{4}-\d{2}-\d{2}"
@@ -282,12 +287,14 @@ def _digest(d: Path) -> dict:
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_determinism(tmp_path, fmt):
+    """Same arguments, same bytes (every file, the marketing ones included); another seed
+    changes every file."""
     kw = dict(customers=300, events=8000, messiness="heavy", fmt=fmt)
     gd.generate(str(tmp_path / "a"), seed=5, **kw)
     gd.generate(str(tmp_path / "b"), seed=5, **kw)
     gd.generate(str(tmp_path / "c"), seed=6, **kw)
     a, b, c = (_digest(tmp_path / x) for x in "abc")
-    assert len(a) == 9
+    assert len(a) == len(TABLES) == 11
     assert a == b
     for name in a:
         assert a[name] != c[name], name
@@ -654,8 +661,9 @@ def test_cli_runs_and_prints_summary(tmp_path):
              "--days", "90")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.strip().splitlines()
-    assert len(lines) == 9
+    assert len(lines) == len(TABLES)
     assert lines[-1].startswith("events: 2000 rows")
+    assert {f"{t}.parquet" for t in MARKETING_TABLES} <= {p.name for p in tmp_path.iterdir()}
     ev = read(tmp_path, "events")
     t = pd.to_datetime(ev.event_time.str[:19])
     assert t.min() >= pd.Timestamp("2023-06-01") and t.max() < pd.Timestamp("2023-08-30")
@@ -702,6 +710,330 @@ def test_daily_files_hold_the_same_events_one_day_each(tmp_path, fmt):
         assert set(part["event_time"].str[:10]) == {path.name[:10]}
         parts.append(part)
     assert pd.concat(parts, ignore_index=True).equals(read(tmp_path / "one", "events"))
-    for table in TABLES[:-1]:
+    for table in (t for t in TABLES if t != "events"):
         assert (tmp_path / "one" / f"{table}.{fmt}").read_bytes() == (
             tmp_path / "daily" / f"{table}.{fmt}").read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# Marketing (campaigns, campaign_spend, orders' campaign tags; off with --no-marketing)
+# --------------------------------------------------------------------------------------------
+NUMBER_RE = r"-?\d+(\.\d+)?"
+SPEND_RE = r"\$?-?\d+(\.\d{1,2})?"          # plain money, or a currency sign first ($12.50)
+CHANNELS = {"email", "paid_search", "social", "affiliate", "display"}
+N_CAMPAIGNS = max(12, N_CUST // 40)         # the real campaigns of the fixtures: 20
+SPEND_COLUMNS = raw_columns()["campaign_spend"]
+
+
+@pytest.fixture(scope="session")
+def light_nomkt(tmp_path_factory):
+    """light_ds's arguments without marketing: an older shop's export."""
+    return Data(*_gen(tmp_path_factory, "light_nomkt", messiness="light", marketing=False))
+
+
+def utm_key(value: str) -> str:
+    """The spec's normal form of a utm value or campaign name: lower case, each run of
+    characters other than a-z / 0-9 one `_`, no `_` at either end."""
+    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+
+
+def _staging_reasons(df: pd.DataFrame, key: list[str], checks) -> pd.Series:
+    """The first failing check of each raw row (None: valid), the spec's order: an exact
+    duplicate of an earlier row, then each of `checks` (name, row mask) in order, where a
+    check named "duplicate_key" flags every row of a repeated `key` but the kept one (fewest
+    blank values, then the smallest raw values in column order)."""
+    reason = pd.Series(None, index=df.index, dtype=object)
+    reason[df.duplicated(keep="first")] = "exact_duplicate"
+    for name, mask in checks:
+        if name == "duplicate_key":
+            rest = df[reason.isna()]
+            order = rest.assign(_blanks=(rest == "").sum(axis=1)).sort_values(
+                ["_blanks", *df.columns.tolist()])
+            mask = pd.Series(False, index=df.index)
+            mask[order.index[order.duplicated(key, keep="first")]] = True
+            name = {"campaign_id": "duplicate_campaign_id"}.get(key[0], "duplicate_spend_day")
+        reason[reason.isna() & mask] = name
+    return reason
+
+
+def _dates(s: pd.Series) -> pd.Series:
+    """YYYY-MM-DD text -> dates; blank or not a date -> NaT."""
+    return pd.to_datetime(s.str.strip().replace("", None), format="%Y-%m-%d", errors="coerce")
+
+
+def _money(s: pd.Series) -> pd.Series:
+    """Money as the project reads the generator's spellings (`12.5`, `$12.50`, `-3.2`);
+    anything else -> NaN."""
+    t = s.str.strip()
+    ok = t.str.fullmatch(SPEND_RE)
+    return pd.to_numeric(t.where(ok).str.replace("$", "", regex=False), errors="coerce")
+
+
+def marketing_staging(d: Data):
+    """The spec's staging checks of campaigns and campaign_spend on a generated folder:
+    (campaigns with a `reason` column, spend rows with a `reason` column)."""
+    c = d["campaigns"]
+    start, end, budget = _dates(c.start_date), _dates(c.end_date), _money(c.budget)
+    c["reason"] = _staging_reasons(c[c.columns.tolist()], ["campaign_id"], [
+        ("missing_campaign_id", c.campaign_id.str.strip() == ""),
+        ("duplicate_key", None),
+        ("invalid_start_date", start.isna()),
+        ("invalid_end_date", (c.end_date.str.strip() != "") & end.isna()),
+        ("end_date_before_start_date", end < start),
+        ("invalid_budget", (c.budget.str.strip() != "") & budget.isna()),
+        ("negative_budget", budget < 0),
+    ])
+    valid = set(c.campaign_id[c.reason.isna()])
+    s = d["campaign_spend"]
+    spend = _money(s.spend)
+    whole = {col: s[col].str.fullmatch(r"-?\d+") for col in ("impressions", "clicks")}
+    counts = {col: pd.to_numeric(s[col].where(whole[col]), errors="coerce")
+              for col in whole}
+    s["reason"] = _staging_reasons(s[s.columns.tolist()], ["campaign_id", "date"], [
+        ("missing_campaign_id", s.campaign_id.str.strip() == ""),
+        ("invalid_date", _dates(s.date).isna()),
+        ("duplicate_key", None),
+        ("invalid_spend", spend.isna()),
+        ("negative_spend", spend < 0),
+        ("invalid_impressions", ~whole["impressions"]),
+        ("invalid_clicks", ~whole["clicks"]),
+        ("negative_count", (counts["impressions"] < 0) | (counts["clicks"] < 0)),
+        ("orphan_spend_row", ~s.campaign_id.str.strip().isin(valid)),
+    ])
+    s["spend_value"], s["imp"], s["clk"] = spend, counts["impressions"], counts["clicks"]
+    return c, s
+
+
+def attribution(d: Data, campaigns: pd.DataFrame) -> pd.DataFrame:
+    """The spec's attribution of every order (all generated orders are valid ones): columns
+    `campaign` (the attributed campaign_id or None) and `how` (campaign_id, utm_campaign,
+    unknown_campaign, ambiguous_campaign, untagged)."""
+    o = d["orders"]
+    valid = campaigns[campaigns.reason.isna()]
+    by_key: dict[str, set] = {}
+    for cid, name in zip(valid.campaign_id, valid.campaign_name, strict=True):
+        for k in (utm_key(name), utm_key(cid)):
+            by_key.setdefault(k, set()).add(cid)
+    rows = []
+    for cid, utm in zip(o.campaign_id.str.strip(), o.utm_campaign.str.strip(), strict=True):
+        if cid:
+            rows.append((cid, "campaign_id") if cid in set(valid.campaign_id)
+                        else (None, "unknown_campaign"))
+        elif utm:
+            hits = by_key.get(utm_key(utm), set())
+            rows.append((next(iter(hits)), "utm_campaign") if len(hits) == 1 else
+                        (None, "unknown_campaign" if not hits else "ambiguous_campaign"))
+        else:
+            rows.append((None, "untagged"))
+    return o.assign(campaign=[r[0] for r in rows], how=[r[1] for r in rows])
+
+
+def test_marketing_files_by_default_not_without(light_ds, light_nomkt):
+    """By default both marketing files are written and orders ends with the two campaign
+    tags; without marketing neither file exists and orders has no tag column."""
+    assert {p.name for p in light_ds.dir.iterdir()} == {f"{t}.csv" for t in TABLES}
+    assert ORDER_TAGS == ["campaign_id", "utm_campaign"]
+    assert light_ds["orders"].columns.tolist()[-2:] == ORDER_TAGS
+    assert {p.name for p in light_nomkt.dir.iterdir()} == {f"{t}.csv" for t in BASE_TABLES}
+    assert list(light_nomkt.counts) == [t for t in BASE_TABLES if t != "events"] + ["events"]
+    assert ",".join(light_nomkt["orders"].columns) == ",".join(
+        c for c in EXPECTED_COLUMNS["orders"].split(",") if c not in ORDER_TAGS)
+
+
+def _same_but_marketing(with_dir: Path, without_dir: Path, fmt: str) -> None:
+    """Every file of the run without marketing is byte-identical to the same file of the
+    run with it, but orders, which equals the other's orders without its two tag columns
+    (for CSV: each line is the other's line minus its last two fields)."""
+    without = sorted(p.name for p in without_dir.iterdir())
+    assert without == sorted(f"{t}.{fmt}" for t in BASE_TABLES)
+    for name in without:
+        if name != f"orders.{fmt}":
+            assert (with_dir / name).read_bytes() == (without_dir / name).read_bytes(), name
+    tagged, plain = read(with_dir, "orders"), read(without_dir, "orders")
+    assert tagged.columns.tolist() == plain.columns.tolist() + ORDER_TAGS
+    pd.testing.assert_frame_equal(tagged.drop(columns=ORDER_TAGS), plain)
+    assert (tagged[ORDER_TAGS] != "").any().all()            # the tags are really there
+    if fmt == "csv":
+        lines = (with_dir / "orders.csv").read_text().splitlines()
+        old = (without_dir / "orders.csv").read_text().splitlines()
+        assert [line.rsplit(",", 2)[0] for line in lines] == old
+
+
+def test_marketing_leaves_the_other_tables_unchanged(light_ds, light_nomkt, tmp_path):
+    """The marketing stream is the eighth child of the seed: the first seven streams, and
+    so every other table, are the same with or without it (light CSV, heavy Parquet)."""
+    _same_but_marketing(light_ds.dir, light_nomkt.dir, "csv")
+    kw = dict(customers=150, events=3000, seed=8, messiness="heavy", fmt="parquet")
+    gd.generate(str(tmp_path / "with"), **kw)
+    gd.generate(str(tmp_path / "without"), **kw, marketing=False)
+    _same_but_marketing(tmp_path / "with", tmp_path / "without", "parquet")
+
+
+def test_cli_no_marketing(tmp_path):
+    """--no-marketing on the command line: nine files, orders without the tags."""
+    r = _run("--out", str(tmp_path), "--customers", "60", "--events", "1000", "--seed", "4",
+             "--messiness", "heavy", "--no-marketing")
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.strip().splitlines()) == len(BASE_TABLES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{t}.csv" for t in BASE_TABLES)
+    assert not set(ORDER_TAGS) & set(read(tmp_path, "orders").columns)
+
+
+@pytest.mark.parametrize("ds", ALL_LEVELS)
+def test_campaigns_and_spend(ds, request):
+    """Campaigns inside the window (a few running, budgets mostly present, names distinct);
+    one spend row per campaign per day of its run, some days absent, some rows of zeros."""
+    d = request.getfixturevalue(ds)
+    c, s = marketing_staging(d)
+    ok = c[c.reason.isna()]
+    assert len(ok) == N_CAMPAIGNS                   # heavy: the broken rows are extra rows
+    assert len(c) == N_CAMPAIGNS + 3 * (ds == "heavy_ds")
+    assert ok.campaign_id.tolist() == [f"CMP-{i:04d}" for i in range(1, N_CAMPAIGNS + 1)]
+    assert full_match(c.campaign_id, r"CMP-\d{4}")
+    assert set(c.channel) <= CHANNELS and len(set(c.channel)) >= 2
+    start, end = _dates(ok.start_date), _dates(ok.end_date)
+    assert (start >= START).all() and (end.dropna() < END).all()
+    assert ((end >= start) | end.isna()).all()
+    assert 1 <= end.isna().sum() <= len(ok) // 2                  # a few still running
+    assert (ok.budget != "").mean() >= 0.5
+    assert ok.campaign_name.map(utm_key).is_unique
+    assert ok.campaign_name.str.fullmatch(r"[A-Z][A-Za-z0-9' ()-]+").all()
+    run = ok.set_index("campaign_id").assign(start=start.values,
+                                             end=end.fillna(END - pd.Timedelta(days=1)).values)
+    v = s[s.reason.isna()].assign(day=lambda x: _dates(x.date))
+    v = v.join(run[["start", "end"]], on="campaign_id")
+    assert (v.day >= v.start).all() and (v.day <= v.end).all()
+    run_days = ((run.end - run.start).dt.days + 1).sum()
+    assert 0.85 * run_days < len(v) < run_days                      # some days absent
+    zero = (v.spend_value == 0) & (v.imp == 0) & (v.clk == 0)
+    assert zero.any() and zero.mean() < 0.1
+    assert (v.spend_value >= 0).all() and (v.imp >= 0).all()
+    assert (v.clk <= v.imp).mean() > 0.95 and (v.clk > 0).any()
+    assert ((v.clk > v.imp).sum() == 0) == (ds == "none_ds")
+
+
+@pytest.mark.parametrize("ds", ALL_LEVELS)
+def test_order_tags_and_roi(ds, request):
+    """About 30 % of the orders placed while a campaign runs carry a tag, mostly a
+    campaign_id; a campaign_id tag names a campaign running that day; a clean utm value is
+    the lower-case campaign name; ROI varies by campaign, positive and negative."""
+    d = request.getfixturevalue(ds)
+    c, s = marketing_staging(d)
+    o = attribution(d, c)
+    runs = c[c.reason.isna()].assign(s=_dates(c.start_date), e=_dates(c.end_date).fillna(END))
+    day = ts(o.order_date).dt.normalize()
+    running = pd.concat([(day >= r.s) & (day <= r.e) for r in runs.itertuples()], axis=1)
+    during = running.any(axis=1)
+    tagged = (o.campaign_id != "") | (o.utm_campaign != "")
+    assert 0.2 < tagged[during].mean() < 0.4
+    by_id = o[o.how == "campaign_id"]
+    assert 0.55 < (o.campaign_id != "")[tagged & during].mean() < 0.85
+    where = runs.set_index("campaign_id")
+    assert ((day[by_id.index] >= by_id.campaign.map(where.s))
+            & (day[by_id.index] <= by_id.campaign.map(where.e))).all()
+    assert {"campaign_id", "utm_campaign", "untagged"} <= set(o.how)
+    assert "ambiguous_campaign" not in set(o.how)
+    assert ("unknown_campaign" in set(o.how)) == (ds != "none_ds")
+    if ds == "none_ds":
+        assert not tagged[~during].any()
+        utm = o.utm_campaign[o.utm_campaign != ""]
+        assert full_match(utm, r"[a-z0-9]+([_-][a-z0-9]+)*")
+    revenue = o.net_total.astype(float).groupby(o.campaign).sum()
+    spend = s[s.reason.isna()].groupby("campaign_id").spend_value.sum()
+    roi = (revenue.reindex(spend.index).fillna(0) - spend) / spend
+    assert (roi > 0.15).any() and (roi < -0.15).any(), roi
+
+
+@pytest.mark.parametrize("ds,campaign_reasons,spend_reasons", [
+    ("none_ds", set(), set()),
+    ("light_ds", set(), {"exact_duplicate"}),
+    ("heavy_ds", {"end_date_before_start_date", "duplicate_campaign_id", "invalid_budget"},
+     {"exact_duplicate", "missing_campaign_id", "negative_spend", "orphan_spend_row"}),
+])
+def test_marketing_quirks_meet_their_checks(ds, campaign_reasons, spend_reasons, request):
+    """Each level's marketing quirks, and nothing else, fail the spec's staging checks."""
+    c, s = marketing_staging(request.getfixturevalue(ds))
+    assert set(c.reason.dropna()) == campaign_reasons
+    assert set(s.reason.dropna()) == spend_reasons
+
+
+def test_light_marketing_quirks(light_ds):
+    """Light: utm case / spacing / separator variants and a few utm values of no campaign;
+    clicks > impressions; one or two exact duplicate spend rows; `$` on a few spends."""
+    c, s = marketing_staging(light_ds)
+    o = attribution(light_ds, c)
+    utm = o.utm_campaign[o.utm_campaign != ""]
+    assert (utm != utm.str.strip()).any() and utm.str.contains("[A-Z]").any()
+    assert (o.how == "unknown_campaign").sum() >= 1
+    assert (o.campaign_id[o.campaign_id != ""].isin(c.campaign_id)).all()
+    assert 1 <= s[SPEND_COLUMNS].duplicated().sum() <= max(4, 0.01 * len(s))
+    assert 1 <= (s.clk > s.imp).sum() < 0.02 * len(s)
+    assert 1 <= s.spend.str.startswith("$").sum() < 0.06 * len(s)
+    assert full_match(s.spend[s.spend.str.startswith("$")], r"\$\d+\.\d{2}")
+
+
+def test_heavy_has_every_marketing_quirk(heavy_ds):
+    """Heavy: every marketing quirk at least once (the staging reasons are checked in
+    test_marketing_quirks_meet_their_checks; here the raw spellings)."""
+    c, s = marketing_staging(heavy_ds)
+    o = attribution(heavy_ds, c)
+    utm = o.utm_campaign[o.utm_campaign != ""]
+    assert (utm != utm.str.strip()).any()                           # padding
+    assert utm.str.strip().str.isupper().any() and utm.str.contains(r"^\s*[A-Z][a-z]").any()
+    known = utm[o.how[utm.index] == "utm_campaign"]
+    spellings = known.str.strip().str.lower().groupby(o.campaign[known.index]).agg(set)
+    assert spellings.map(lambda v: any("_" in x for x in v) and any("-" in x for x in v)).any()
+    assert (o.utm_campaign.str.strip().ne("") & (o.how == "unknown_campaign")).any()
+    assert (~o.campaign_id[o.campaign_id != ""].isin(c.campaign_id)).any()  # no such campaign
+    assert s[SPEND_COLUMNS].duplicated().any()
+    assert (s.clk > s.imp).any()
+    assert s.spend.str.startswith("$").any()
+    assert (s.campaign_id == "").any()
+    assert (s.spend_value < 0).any()
+    assert (~s.campaign_id[s.campaign_id != ""].isin(c.campaign_id)).any()  # orphan rows
+    assert (_dates(c.end_date) < _dates(c.start_date)).any()
+    dup = c[c.campaign_id.duplicated(keep=False)].drop(columns="reason")
+    assert len(dup) == 2 and not dup.duplicated().any()            # same id, other values
+    assert ((c.budget != "") & _money(c.budget).isna()).any()      # unreadable budget
+
+
+def test_heavy_broken_campaigns_are_extra_rows(heavy_ds):
+    """Heavy: the end_date-before-start and the TBD-budget campaigns are two extra rows after
+    the real campaigns, with no spend row and no tagged order; the duplicate id is a second
+    row of a real campaign (blank budget), whose own row is the kept one, so that campaign
+    keeps its spend rows and its tagged orders; the campaign missing from the export has the
+    id after the written rows. So each broken row is one row of the campaigns file, and no
+    campaigns or campaign_spend check removes more than 1 / 15 of its table (the publish gate
+    max_quarantine_share is 10 %)."""
+    c, s = marketing_staging(heavy_ds)
+    o = attribution(heavy_ds, c)
+    real = [f"CMP-{i:04d}" for i in range(1, N_CAMPAIGNS + 1)]
+    extra = [f"CMP-{N_CAMPAIGNS + 1:04d}", f"CMP-{N_CAMPAIGNS + 2:04d}"]
+    assert c.campaign_id.tolist()[-2:] == extra
+    assert c.reason.tolist()[-2:] == ["end_date_before_start_date", "invalid_budget"]
+    assert c.budget.iloc[-1] == "TBD" and _money(c.budget.iloc[-2:-1]).gt(0).all()
+    extra_start = _dates(c.start_date).iloc[-2:]
+    assert ((extra_start >= START) & (extra_start < END)).all()
+    once = c[~c.campaign_id.duplicated()]
+    assert once.campaign_name.map(utm_key).is_unique        # the extras: names of their own
+    assert not s.campaign_id.str.strip().isin(extra).any()            # no spend rows
+    names = {utm_key(v) for v in c.campaign_name.iloc[-2:]} | {utm_key(v) for v in extra}
+    assert not o.campaign_id.str.strip().isin(extra).any()            # no tagged orders
+    assert not o.utm_campaign.map(utm_key).isin(names).any()
+    # the campaign written twice: a real one; its kept row is its own (a budget, the real end)
+    [twice] = c.campaign_id[c.campaign_id.duplicated()].tolist()
+    assert twice in real
+    rows = c[c.campaign_id == twice]
+    assert rows.index.tolist() == [rows.index[0], rows.index[0] + 1]   # right after it
+    assert rows.reason.isna().tolist() == [True, False]
+    assert rows.reason.iloc[1] == "duplicate_campaign_id"
+    assert rows.budget.iloc[0] != "" and rows.budget.iloc[1] == ""
+    assert (_dates(rows.end_date).iloc[1] - _dates(rows.end_date).iloc[0]).days == 14
+    assert (s.reason.isna() & (s.campaign_id == twice)).sum() >= 7     # its spend rows
+    assert (o.campaign == twice).any()                                  # its tagged orders
+    # orphans and unknown ids name the id after the written rows, never a real campaign's
+    deleted = f"CMP-{N_CAMPAIGNS + 3:04d}"
+    assert set(s.campaign_id[s.reason == "orphan_spend_row"]) == {deleted}
+    assert set(o.campaign_id[(o.how == "unknown_campaign") & (o.campaign_id != "")]) == {deleted}
+    for df in (c, s):
+        assert df.reason.value_counts().max() <= len(df) / 15, df.reason.value_counts()

@@ -66,7 +66,7 @@ def test_the_sources_list_the_contract_columns(parsed_manifest):
     sources = {source["name"]: list(source["columns"])
                for source in parsed_manifest["sources"].values()
                if source["package_name"] == "ecommerce_behavior"
-               and source["source_name"] in ("ecom", "clickstream")}
+               and source["source_name"] in ("ecom", "clickstream", "marketing")}
     problems = differences(sources, "the sources' yml (models/staging/*/_*__sources.yml)")
     assert not problems, "\n".join(problems)
 

@@ -80,6 +80,8 @@ final as (
         billing_address,
         clv_bucket,
         is_reactivated,
+        campaign_id,
+        utm_campaign,
         dq_reason,
         case
             when dq_reason is not null then {{ raw_values_json('orders') }}

@@ -23,12 +23,14 @@ import numpy as np
 import pandas as pd
 
 sys.path.append(str(Path(__file__).resolve().parents[3] / "scripts"))
-from raw_contract import raw_columns  # noqa: E402
+from raw_contract import raw_columns, raw_contract  # noqa: E402
 
 # Contract column order of each raw file: the "keep" rule for duplicate keys compares the raw
 # values in this order. Read from the raw contract (scripts/raw_contract.py), the input's
 # specification, not a computation.
 RAW_COLUMNS = raw_columns()
+# the columns a file may lack (raw_contract `optional`): read as blank
+OPTIONAL_COLUMNS = {table: spec.get("optional", []) for table, spec in raw_contract().items()}
 
 # a decimal number in plain or scientific notation ('nan', 'inf' and friends are not)
 NUMERIC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -80,11 +82,16 @@ BOUNDS = Rules()
 
 def read_raw(raw_dir: str | Path, table: str) -> pd.DataFrame:
     """<raw_dir>/<table>.csv, its contract columns in contract order, every column as text;
-    blanks stay '' (never NaN)."""
+    blanks stay '' (never NaN). An optional column of the contract (orders' campaign tags)
+    that the file lacks is blank."""
     df = pd.read_csv(Path(raw_dir) / f"{table}.csv", dtype=str, keep_default_na=False)
-    missing = [c for c in RAW_COLUMNS[table] if c not in df.columns]
+    optional = OPTIONAL_COLUMNS.get(table, [])
+    missing = [c for c in RAW_COLUMNS[table] if c not in df.columns and c not in optional]
     if missing:
         raise ValueError(f"{table}.csv lacks contract columns {missing}")
+    for column in optional:
+        if column not in df.columns:
+            df[column] = ""
     return df[RAW_COLUMNS[table]].astype(object)
 
 
