@@ -155,14 +155,17 @@
     reads as two numbers (`1,234`: 1234 with a decimal point, 1.234 with a
     decimal comma; `1.000` in a whole-number column) stops the query with a
     message naming the column, `where` (the file), the value and the var
-    raw_decimal_separator: it is never guessed.
+    raw_decimal_separator: it is never guessed. `recorded`: the signs
+    (raw_number_signs) of files of the table that `relation` leaves out, as
+    the load manifest holds them ({'has_point', 'has_comma', 'ambiguous':
+    {column: value}}), counted as if their rows were read (an incremental
+    run that reads only some files of the events, DECISIONLOG L4).
 -#}
-{% macro raw_number_format_of(table_name, relation, where) -%}
+{% macro raw_number_format_of(table_name, relation, where, recorded=[]) -%}
     {%- set columns = [] -%}
     {%- for column, kind in raw_column_kinds(table_name).items() if kind in ['money', 'integer'] -%}
         {%- do columns.append((column, kind)) -%}
     {%- endfor -%}
-    {%- set money = columns | selectattr(1, 'equalto', 'money') | map(attribute=0) | list -%}
     select
         case
             when has_comma and not has_point then ','
@@ -179,44 +182,99 @@
             {%- endfor %}
         end as raw_decimal_separator
     from (
+        {%- if recorded %}
         select
-            {%- if money %}
-            coalesce(bool_or(
-                {%- for column in money %}
-                {{ column }}__reads = 'point'{{ ' or' if not loop.last }}
-                {%- endfor %}
-            ), false) as has_point,
-            coalesce(bool_or(
-                {%- for column in money %}
-                {{ column }}__reads = 'comma'{{ ' or' if not loop.last }}
-                {%- endfor %}
-            ), false) as has_comma,
-            {%- else %}
-            false as has_point,
-            false as has_comma,
-            {%- endif %}
-            {%- for column, kind in columns %}
-            min(case when {{ column }}__reads = 'both' then {{ column }}__number end)
-                as {{ column }}__ambiguous{{ ',' if not loop.last }}
+            coalesce(bool_or(has_point), false) as has_point,
+            coalesce(bool_or(has_comma), false) as has_comma
+            {%- for column, kind in columns %},
+            min({{ column }}__ambiguous) as {{ column }}__ambiguous
             {%- endfor %}
         from (
+            {{ raw_number_signs(table_name, relation) | indent(12) }}
+            {%- for signs in recorded %}
+            union all
             select
-            {%- for column, kind in columns %}
-                {{ number_text_readings(column ~ '__number', kind, column) | indent(16) }}
-                    as {{ column }}__reads,
-                {{ column }}__number{{ ',' if not loop.last }}
-            {%- endfor %}
-            from (
-                select
-                {%- for column, kind in columns %}
-                    cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
-                    {{ number_text('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')', kind) }}
-                        as {{ column }}__number{{ ',' if not loop.last }}
+                {{ signs['has_point'] | string | lower }} as has_point,
+                {{ signs['has_comma'] | string | lower }} as has_comma
+                {%- for column, kind in columns %},
+                {%- set value = signs['ambiguous'].get(column) %}
+                {{ 'cast(null as ' ~ dbt.type_string() ~ ')' if value is none
+                    else sql_text_literal(value) }} as {{ column }}__ambiguous
                 {%- endfor %}
-                from {{ relation }}
-            ) as number_texts
-        ) as number_values
+            {%- endfor %}
+        ) as recorded_signs
+        {%- else %}
+        {{ raw_number_signs(table_name, relation) | indent(8) }}
+        {%- endif %}
     ) as number_format
+{%- endmacro %}
+
+
+{#-
+    What a raw table's numbers show about their decimal separator
+    (raw_number_format_of), as a query: `has_point` (some money value reads only
+    with a decimal point), `has_comma` (only with a decimal comma) and, for each
+    money or whole-number column, `<column>__ambiguous` (the least value that
+    reads as two numbers, or null). One row, or with `group_by` (a column of
+    `relation`, e.g. the file name) one row per group; `aggregates`
+    ({name: SQL}) are more aggregates over `relation`'s columns `carry`, kept
+    beside (the latest day of each events file, raw_events_file_facts).
+-#}
+{% macro raw_number_signs(table_name, relation, group_by=none, carry=[], aggregates={}) -%}
+    {%- set columns = [] -%}
+    {%- for column, kind in raw_column_kinds(table_name).items() if kind in ['money', 'integer'] -%}
+        {%- do columns.append((column, kind)) -%}
+    {%- endfor -%}
+    {%- set money = columns | selectattr(1, 'equalto', 'money') | map(attribute=0) | list -%}
+    {%- set kept = ([group_by] if group_by else []) + carry -%}
+    select
+        {%- if group_by %}
+        {{ group_by }},
+        {%- endif %}
+        {%- for name, aggregate in aggregates.items() %}
+        {{ aggregate }} as {{ name }},
+        {%- endfor %}
+        {%- if money %}
+        coalesce(bool_or(
+            {%- for column in money %}
+            {{ column }}__reads = 'point'{{ ' or' if not loop.last }}
+            {%- endfor %}
+        ), false) as has_point,
+        coalesce(bool_or(
+            {%- for column in money %}
+            {{ column }}__reads = 'comma'{{ ' or' if not loop.last }}
+            {%- endfor %}
+        ), false) as has_comma
+        {%- else %}
+        false as has_point,
+        false as has_comma
+        {%- endif %}
+        {%- for column, kind in columns %},
+        min(case when {{ column }}__reads = 'both' then {{ column }}__number end)
+            as {{ column }}__ambiguous
+        {%- endfor %}
+    from (
+        select
+            {{ kept | join(', ') ~ ',' if kept }}
+        {%- for column, kind in columns %}
+            {{ number_text_readings(column ~ '__number', kind, column) | indent(12) }}
+                as {{ column }}__reads,
+            {{ column }}__number{{ ',' if not loop.last }}
+        {%- endfor %}
+        from (
+            select
+                {{ kept | join(', ') ~ ',' if kept }}
+            {%- for column, kind in columns %}
+                cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
+                {{ number_text('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')', kind) }}
+                    as {{ column }}__number{{ ',' if not loop.last }}
+            {%- endfor %}
+            from {{ relation }}
+        ) as number_texts
+    ) as number_values
+    {%- if group_by %}
+    group by {{ group_by }}
+    {%- endif %}
 {%- endmacro %}
 
 

@@ -92,7 +92,8 @@
                     {%- set earlier = previous.get(table_name ~ '/' ~ file[folder.rstrip('/') | length + 1:]) -%}
                     {%- if earlier and earlier['check_signature'] == signature
                         and earlier['file_bytes'] == sizes[file]
-                        and modified.get(file) is not none and earlier['modified_at'] == modified[file] -%}
+                        and modified.get(file) is not none and earlier['modified_at'] == modified[file]
+                        and (table_name != 'events' or earlier['number_signs'] is not none) -%}
                         {%- do unchanged.update({file: earlier}) -%}
                     {%- else -%}
                         {%- do (parquet_files if file.endswith('.parquet') else csv_files).append(file) -%}
@@ -100,13 +101,14 @@
                 {%- endfor -%}
                 {%- set delimiters = raw_csv_delimiters(csv_files) -%}
                 {%- set table_rows = namespace(count=0) -%}
-                {%- set scans = raw_files_scan(csv_files + parquet_files, delimiters) -%}
+                {%- set scans = raw_files_scan(csv_files + parquet_files, delimiters, table_name) -%}
                 {%- set fingerprints = raw_file_fingerprints(csv_files + parquet_files, sizes) -%}
                 {%- for file, earlier in unchanged.items() -%}
                     {%- do scans.update({file: {'rows': earlier['rows_read'], 'bad_line': none,
                         'columns': raw_column_names(table_name)}}) -%}
                     {%- do fingerprints.update({file: earlier['fingerprint']}) -%}
                 {%- endfor -%}
+                {%- set table_loads = {} -%}
                 {%- for file in readable -%}
                     {%- set file_loads = raw_file_check(file, table_name, sizes[file], scans.get(file), problems, empty_files) -%}
                     {%- if file_loads is not none -%}
@@ -125,9 +127,30 @@
                                 else loaded_now,
                             'check_signature': signature}) -%}
                         {%- do loads.append(file_loads) -%}
+                        {%- do table_loads.update({file: file_loads}) -%}
                     {%- endif -%}
                 {%- endfor -%}
                 {%- if table_name == 'events' and problems | length == problems_before -%}
+                    {#-
+                        what an incremental run needs to leave a file out
+                        (raw_events_files_to_read): found by the scan of a csv file, in one
+                        more read of the parquet files, kept from the manifest for an
+                        unchanged file; a file with rows but no facts has none (every
+                        events file is then read), one without rows needs none
+                    -#}
+                    {%- set facts = raw_events_file_facts(parquet_files) -%}
+                    {%- for file in csv_files if scans[file].get('facts') -%}
+                        {%- do facts.update({file: scans[file]['facts']}) -%}
+                    {%- endfor -%}
+                    {%- for file, earlier in unchanged.items() -%}
+                        {%- do facts.update({file: {'last_event_day': earlier['last_event_day'],
+                            'number_signs': earlier['number_signs']}}) -%}
+                    {%- endfor -%}
+                    {%- for file, file_loads in table_loads.items() -%}
+                        {%- do file_loads.update(facts.get(file, {'last_event_day': none,
+                            'number_signs': none if file_loads['rows_read'] > 0
+                                else {'has_point': false, 'has_comma': false, 'ambiguous': {}}})) -%}
+                    {%- endfor -%}
                     {%- set shrunk = raw_history_shrink_problem(raw_file_path(table_name), table_rows.count) -%}
                     {%- if shrunk -%}{%- do problems.append(shrunk) -%}{%- endif -%}
                     {%- do problems.extend(raw_events_delivery_problems(readable, folder, previous)) -%}
@@ -246,7 +269,9 @@
     the source of the mart data_quality_raw_files. One row per raw file, with its
     table, its path relative to the raw folder, its form, its bytes, its data rows,
     its modification time, its content fingerprint, when this content was first
-    loaded, and the check settings it was read with. No row in warehouse mode.
+    loaded, the check settings it was read with and, for an events file, the
+    latest day of its events and what its numbers show of their decimal
+    separator (raw_events_file_facts). No row in warehouse mode.
 -#}
 {% macro record_raw_file_loads(loads) %}
     {%- set relation = api.Relation.create(
@@ -262,24 +287,29 @@
         ~ "cast(modified_at as " ~ timestamp ~ ") as modified_at, "
         ~ "cast(fingerprint as " ~ text ~ ") as fingerprint, "
         ~ "cast(loaded_at as " ~ timestamp ~ ") as loaded_at, "
-        ~ "cast(check_signature as " ~ text ~ ") as check_signature" -%}
+        ~ "cast(check_signature as " ~ text ~ ") as check_signature, "
+        ~ "cast(last_event_day as date) as last_event_day, "
+        ~ "cast(number_signs as " ~ text ~ ") as number_signs" -%}
     {%- set rows = [] -%}
     {%- for load in loads -%}
         {%- set values = [sql_text_literal(load['source_table']), sql_text_literal(load['raw_file']),
             sql_text_literal(load['file_format']), load['file_bytes'], load['rows_read']] -%}
-        {%- for key in ['modified_at', 'fingerprint', 'loaded_at', 'check_signature'] -%}
+        {%- for key in ['modified_at', 'fingerprint', 'loaded_at', 'check_signature', 'last_event_day'] -%}
             {%- do values.append('null' if load.get(key) is none else sql_text_literal(load[key])) -%}
         {%- endfor -%}
+        {%- do values.append('null' if load.get('number_signs') is none
+            else sql_text_literal(tojson(load['number_signs']))) -%}
         {%- do rows.append("(" ~ values | join(', ') ~ ")") -%}
     {%- endfor -%}
     {%- set values = rows | join(', ') if rows
-        else "(cast(null as " ~ text ~ "), '', '', 0, 0, null, null, null, null)" -%}
+        else "(cast(null as " ~ text ~ "), '', '', 0, 0, null, null, null, null, null, null)" -%}
     {#- a statement without a result (over a Spark Thrift server run_query fails on one) -#}
     {%- call statement('record_raw_file_loads', fetch_result=False, auto_begin=False) -%}
         create or replace view {{ relation }} as
         select {{ columns }}
         from (values {{ values }}) as loads (source_table, raw_file, file_format, file_bytes,
-            rows_read, modified_at, fingerprint, loaded_at, check_signature)
+            rows_read, modified_at, fingerprint, loaded_at, check_signature, last_event_day,
+            number_signs)
         {{- '' if rows else ' where source_table is not null' }}
     {%- endcall -%}
 {% endmacro %}
@@ -363,14 +393,16 @@
     data rows, 'bad_line': the first line (the header is line 1) that cannot be
     read in the encoding of the var raw_encoding, or none, 'columns': its
     column names, lower-cased}}. A parquet file has no encoding; its row count
-    and columns are in its metadata.
+    and columns are in its metadata. For `table_name` 'events', the same read
+    finds each csv file's facts for the load manifest ('facts':
+    raw_events_facts_of) where the engine keeps one.
 -#}
-{% macro raw_files_scan(paths, delimiters) %}
-    {{ return(adapter.dispatch('raw_files_scan', 'ecommerce_behavior')(paths, delimiters)) }}
+{% macro raw_files_scan(paths, delimiters, table_name=none) %}
+    {{ return(adapter.dispatch('raw_files_scan', 'ecommerce_behavior')(paths, delimiters, table_name)) }}
 {% endmacro %}
 
 {#- One file at a time, with the engine's raw_file_scan and raw_file_columns. -#}
-{% macro default__raw_files_scan(paths, delimiters) %}
+{% macro default__raw_files_scan(paths, delimiters, table_name=none) %}
     {%- set scans = {} -%}
     {%- for path in paths -%}
         {%- set scan = raw_file_scan(path, delimiters.get(path)) -%}
@@ -387,9 +419,12 @@
     with their file and line number, instead of stopping, so the check can name
     the first one. Every column is read (the whole row, `raw_row`): DuckDB
     checks the encoding of the columns a query uses only. The parquet files'
-    rows and columns come from their metadata, in one query each.
+    rows and columns come from their metadata, in one query each. An events
+    file's facts (raw_events_facts_query) are aggregates of the same read when
+    its header holds their columns (else the file has none, and an incremental
+    run reads every events file).
 -#}
-{% macro duckdb__raw_files_scan(paths, delimiters) %}
+{% macro duckdb__raw_files_scan(paths, delimiters, table_name=none) %}
     {%- set scans = {} -%}
     {%- set parquet_literals = [] -%}
     {%- set csv_paths = [] -%}
@@ -422,11 +457,27 @@
         {%- set reader = duckdb_raw_file_reader(files if files | length > 1 else files[0],
             "filename = true, store_rejects = true, rejects_table = 'raw_check_rejects',"
             ~ " rejects_scan = 'raw_check_scans'", key[0], false) -%}
+        {%- set header = [] -%}
+        {%- for name in key[1].split(key[0]) -%}
+            {%- do header.append(name.strip().lstrip('\ufeff').strip('"').strip().lower()) -%}
+        {%- endfor -%}
+        {%- set facts_columns = raw_events_facts_columns() if table_name == 'events' else [] -%}
+        {%- set with_facts = facts_columns and not missing_columns(facts_columns, header) -%}
+        {%- set rows_query = "select filename, count(*) filter (where raw_row is not null) as rows_read from "
+            ~ reader ~ " as raw_row group by filename" -%}
+        {%- if with_facts -%}
+            {%- set rows_query = raw_events_facts_query(
+                "(select filename, raw_row is not null as is_row, " ~ facts_columns | join(', ')
+                ~ " from " ~ reader ~ " as raw_row) as scanned", ['is_row'],
+                {'rows_read': 'count(*) filter (where is_row)'}) -%}
+        {%- endif -%}
         {%- for row in run_query(
-            "drop table if exists temp.raw_check_rejects; drop table if exists temp.raw_check_scans;"
-            ~ " select filename, count(*) filter (where raw_row is not null) from " ~ reader
-            ~ " as raw_row group by filename").rows -%}
-            {%- do scans[row[0]].update({'rows': row[1]}) -%}
+            "drop table if exists temp.raw_check_rejects; drop table if exists temp.raw_check_scans; "
+            ~ rows_query) -%}
+            {%- do scans[row['filename']].update({'rows': row['rows_read']}) -%}
+            {%- if with_facts -%}
+                {%- do scans[row['filename']].update({'facts': raw_events_facts_of(row)}) -%}
+            {%- endif -%}
         {%- endfor -%}
         {%- for row in run_query(
             "select scans.file_path, count(*),"

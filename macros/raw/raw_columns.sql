@@ -32,15 +32,23 @@
     separator of the table's numbers when the var raw_decimal_separator is
     'auto': the one its money values show (raw_number_format_of, one more pass
     over the table, which stops the run on a number that reads two ways),
-    null when they do not tell or the table has no number column.
+    null when they do not tell or the table has no number column. An
+    incremental run of the events reads only the files that can hold rows of
+    its window (raw_events_files_to_read).
 -#}
 {% macro select_raw_rows(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
+    {#- an incremental run of the events leaves out the files before its window -#}
+    {%- set files = raw_events_files_to_read(this)
+        if table_name == 'events' and is_incremental() else none -%}
     {%- set kinds = raw_column_kinds(table_name) -%}
     {%- set detected = raw_decimal_separator() is none
         and ('money' in kinds.values() | list or 'integer' in kinds.values() | list) -%}
+    {%- if files is not none -%}
+        {%- set relation = files['relation'] -%}
+    {%- endif -%}
     select
-        {{- select_raw_columns(table_name, relation) }}
+        {{- select_raw_columns(table_name, relation if files is none else none) }}
         {%- for column, kind in kinds.items() if kind == 'money' %},
         {{ number_text('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')', 'money') }}
             as raw_{{ column }}__number
@@ -50,7 +58,8 @@
     from {{ relation }}
     {%- if detected %}
     cross join (
-        {{ raw_number_format_of(table_name, relation, raw_table_label(table_name)) | indent(8) }}
+        {{ raw_number_format_of(table_name, relation, raw_table_label(table_name),
+            files['skipped'] if files is not none else []) | indent(8) }}
     ) as raw_number_format
     {%- endif %}
 {%- endmacro %}

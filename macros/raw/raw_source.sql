@@ -170,9 +170,10 @@
     files of a table's folder). The files of a folder are read together by
     name (their columns may come in any order, extra columns are left out):
     one reader for the parquet files and one for the csv files of each
-    delimiter, their rows put together with union all.
+    delimiter, their rows put together with union all. `with_filename`: the
+    column `filename` too, each row's file (raw_events_file_facts).
 -#}
-{% macro duckdb_raw_files_select(paths, columns, optional=[]) %}
+{% macro duckdb_raw_files_select(paths, columns, optional=[], with_filename=false) %}
     {%- set csv_paths = [] -%}
     {%- for path in paths if not path.endswith('.parquet') -%}
         {%- do csv_paths.append(path) -%}
@@ -186,10 +187,10 @@
     {%- set selects = [] -%}
     {%- for form in groups | sort -%}
         {%- set reader = duckdb_raw_file_reader(groups[form] if groups[form] | length > 1 else groups[form][0],
-            '', none if form == 'parquet' else form) -%}
+            'filename = true' if with_filename else '', none if form == 'parquet' else form) -%}
         {%- set found = run_query("select * from " ~ reader ~ " limit 0").column_names
             | map('lower') | list if optional else columns -%}
-        {%- set text_columns = [] -%}
+        {%- set text_columns = ['filename'] if with_filename else [] -%}
         {%- for column in columns -%}
             {%- do text_columns.append(("cast(" ~ column ~ " as varchar)" if column in found
                 else "cast(null as varchar)") ~ " as " ~ column) -%}
@@ -220,7 +221,7 @@
     {%- set target_files = '[' ~ literals | join(', ') ~ ']' if several else literals[0] -%}
     {%- set by_name = ', union_by_name = true' if several and by_name else '' -%}
     {%- if first.endswith('.parquet') -%}
-        {{ return("read_parquet(" ~ target_files ~ by_name ~ ")") }}
+        {{ return("read_parquet(" ~ target_files ~ by_name ~ (', ' ~ options if options else '') ~ ")") }}
     {%- endif -%}
     {{ return("read_csv(" ~ target_files ~ ", header = true, all_varchar = true, delim = "
         ~ sql_text_literal(delimiter or raw_csv_delimiter(first)) ~ ", encoding = "
@@ -273,7 +274,9 @@
 
 {#-
     read_csv without sniffing, one column per line (no quotes, a delimiter no text
-    holds), one buffer; a line that is not in raw_encoding is skipped here (the
+    holds), one buffer, on one thread: the profile's preserve_insertion_order =
+    false lets a parallel read's `limit 1` return any line of the file
+    (DECISIONLOG L4); a line that is not in raw_encoding is skipped here (the
     check's scan names it, raw_file_scan).
 -#}
 {% macro duckdb__raw_file_first_line(path) %}
@@ -307,7 +310,7 @@
             "select " ~ loop.index0 ~ " as file_index, line from (select line from read_csv("
             ~ sql_text_literal(path) ~ ", header = false, auto_detect = false,"
             ~ " columns = {'line': 'varchar'}, delim = chr(1), quote = '', escape = '',"
-            ~ " buffer_size = 1048576, ignore_errors = true, encoding = "
+            ~ " buffer_size = 1048576, ignore_errors = true, parallel = false, encoding = "
             ~ sql_text_literal(var('raw_encoding')) ~ ") limit 1)") -%}
     {%- endfor -%}
     {%- if selects and execute -%}

@@ -18,6 +18,7 @@ import datetime as dt
 import gzip
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -291,6 +292,63 @@ def test_daily_files_delivered_to_incremental_runs_equal_a_full_build(day_by_day
     assert mart_differences(day_by_day[2], folders[1]) == {}
 
 
+def events_files_read(build) -> set[str]:
+    """The raw events files that the build's stg_clickstream__events read, by name, from
+    its compiled SQL: empty when it read the source relation (every file)."""
+    compiled = (build.target_path / "compiled" / "ecommerce_behavior" / "models" / "staging"
+                / "clickstream" / "stg_clickstream__events.sql").read_text()
+    return {Path(name).name for name in re.findall(
+        r"'([^']*/events/[^']*\.(?:csv|csv\.gz|csv\.zst|parquet))'", compiled)}
+
+
+def test_an_incremental_run_reads_only_the_files_of_its_window(day_by_day):
+    """The second run's window starts events_lookback_days (3) before the latest day the
+    first build kept (the last of its 300 daily files): it reads the files of those days
+    and after, and leaves out the older ones, whose rows it would not keep."""
+    raw, _, second = day_by_day
+    files = sorted(p.name for p in (raw / "events").glob("*.csv"))
+    window_start = (dt.date.fromisoformat(files[299][:10]) - dt.timedelta(days=3)).isoformat()
+    assert events_files_read(second) == {f for f in files if f[:10] >= window_start}
+    assert len(events_files_read(second)) < len(files) - 290
+
+
+def test_the_files_left_out_still_give_the_decimal_separator(tmp_path):
+    """Prices written with a decimal comma (`65,58`), except in the last ten daily files,
+    whose prices read the same either way (`12`) or as two numbers (`1,234`). A full build
+    reads `1,234` as 1.234: the table's other files show the comma. An incremental run
+    that leaves the older files out must find the same separator (the manifest's record
+    of their numbers), not stop on `1,234` nor read it another way."""
+    raw = copy_sample_as_raw_files(tmp_path / "data")
+    split_by_day(raw, "events", "event_time")
+    files = sorted((raw / "events").glob("*.csv"))
+    for index, path in enumerate(files):
+        header, rows = read_rows(path)
+        at = header.index("price")
+        for number, row in enumerate(rows):
+            row[at] = (row[at].replace(".", ",") if index < len(files) - 10
+                       else "1,234" if number % 2 else "12")
+        write_part(path, header, rows)
+    held_back = tmp_path / "held_back"
+    held_back.mkdir()
+    for path in files[-5:]:
+        shutil.move(path, held_back / path.name)
+    dbt_vars = {"raw_path": str(raw)}
+    select = ["run", "--select", "stg_clickstream__events"]
+    first = run_dbt(select, tmp_path / "run", dbt_vars)
+    assert first.success, first.output[-3000:]
+    for path in held_back.iterdir():
+        shutil.move(path, raw / "events" / path.name)
+    incremental = run_dbt(select, tmp_path / "run", dbt_vars)
+    assert incremental.success, incremental.output[-3000:]
+    assert 0 < len(events_files_read(incremental)) < 10  # the comma's files were left out
+    full = run_dbt(select, tmp_path / "full", dbt_vars)
+    assert full.success, full.output[-3000:]
+    table = "select * from staging.stg_clickstream__events order by all"
+    assert incremental.query(table) == full.query(table)
+    assert incremental.query("select count(*) from staging.stg_clickstream__events"
+                             " where price = 1.234") != [(0,)]
+
+
 @contextlib.contextmanager
 def restored(path: Path):
     """Whatever the block does to the file `path` (rewrite, delete), put back its bytes and
@@ -421,7 +479,7 @@ def test_a_new_file_of_days_before_the_window_stops_the_run(day_by_day):
         con.execute("create table raw.earlier_loads as select * from raw.raw_file_loads")
         con.execute("create or replace view raw.raw_file_loads as select * from raw.earlier_loads"
                     " union all select 'events', 'events/resent/day-11.csv', 'csv', 0, 0,"
-                    " null, null, null, null")
+                    " null, null, null, null, null, null")
     unseen = run_dbt(["build"], work, {"raw_path": str(raw)})
     assert not unseen.success
     assert "Failure in test assert_raw_files_add_up_to_the_audit" in unseen.output

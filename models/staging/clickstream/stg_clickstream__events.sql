@@ -5,9 +5,11 @@
 
 {#-
     Incremental like int_events_sessionized (macros/incremental.sql):
-    a run reads the whole raw table but types and checks only the rows of the
-    days from (latest built day - events_lookback_days) on, plus the rows whose
-    time is unreadable (they have no day). Exact copies share their raw time,
+    a run types and checks only the rows of the days from (latest built day -
+    events_lookback_days) on, plus the rows whose time is unreadable (they have
+    no day). It reads only the raw files that can hold such rows: the load
+    manifest knows each file's latest day (raw_events_files_to_read,
+    DECISIONLOG L4). Exact copies share their raw time,
     so they always fall in the same run. Rows written in the canonical form
     (canonical_utc_timestamp) before the window are left out before the full
     parse, which costs most of the run (DECISIONLOG P9).
